@@ -1,0 +1,433 @@
+"""Read recommendation tables: UPR Info database exports and generic CSV / TSV / JSONL /
+Parquet / XLSX files with a text column.
+
+Every reader yields :class:`Chunk` objects in input order, so a batch job never holds more
+than one chunk of a large file. Each record gets a stable ``rec_id`` made from its content
+and its occurrence number among identical records (so the exact duplicate rows of the UPR
+Info export stay separate records and re-running never changes an id). Bad input raises
+:class:`InputError`, which names the file, the row and the problem; a row that can be kept
+(an empty text, say) is kept with a problem noted in its ``input_problem`` column.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import warnings
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+import pandas as pd
+
+from ..classifier.labels import cycle_of_session
+
+UPR_INFO_HEADER = ["SuR", "Rgrp", "Org", "Recommendation", "RS", "Rgrp", "Org",
+                   "Response", "Action", "Issue", "Session"]
+"""Header of a UPR Info database export (``../shared/data/README.md``). ``Rgrp`` and
+``Org`` appear twice: first for the State under Review, then for the recommending State."""
+
+UPR_INFO_COLUMNS = ["state_under_review", "sur_regional_group", "sur_organisations",
+                    "recommendation", "recommending_state", "rs_regional_group",
+                    "rs_organisations", "response", "action", "issues", "session"]
+"""Names given to the export's eleven columns, read by position."""
+
+TEXT_COLUMN_NAMES = ("text", "recommendation")
+"""Text columns recognised without ``--text-column`` (case-insensitive)."""
+
+TAGS_COLUMN_NAMES = ("issues", "issue", "upr_info_issues")
+"""Issue-tag columns recognised without ``--tags-column`` (case-insensitive)."""
+
+ID_COLUMN_NAMES = ("id", "item_id", "recommendation_id", "record_id", "input_rec_id")
+"""An input's own id columns, whose duplicated values are reported."""
+
+ADDED_COLUMNS = ("rec_id", "source_file", "source_row", "input_problem")
+"""Columns every reader adds in front of the input's own."""
+
+FORMATS = ("upr-info", "csv", "tsv", "jsonl", "parquet", "xlsx")
+
+CHUNK_ROWS = 5000
+
+
+class InputError(Exception):
+    """A problem with an input file that stops reading it.
+
+    Parameters
+    ----------
+    file : str or Path
+        The file concerned.
+    problem : str
+        What is wrong, in one sentence, with what to do about it where that is known.
+    row : int, optional
+        1-based data row (the header is row 0) or, for encoding errors, the physical line.
+    """
+
+    def __init__(self, file, problem: str, row: int | None = None, unit: str = "row"):
+        self.file, self.problem, self.row, self.unit = str(file), problem, row, unit
+        where = f"{self.file}" + (f", {unit} {row}" if row is not None else "")
+        super().__init__(f"{where}: {problem}")
+
+
+class InputWarning(UserWarning):
+    """A problem the reader worked around (the row is kept and flagged)."""
+
+
+@dataclass
+class Chunk:
+    """A run of consecutive records from one input file.
+
+    Attributes
+    ----------
+    frame : pandas.DataFrame of shape (n_records, 4 + n_input_columns)
+        ``rec_id``, ``source_file``, ``source_row``, ``input_problem`` then the input's
+        columns as read (UPR Info exports get the names of :data:`UPR_INFO_COLUMNS` plus a
+        derived ``cycle``).
+    text_column : str
+        Column holding the recommendation text.
+    tags_column : str or None
+        Column holding issue tags (comma-separated), or None when the input has none.
+    """
+
+    frame: pd.DataFrame
+    text_column: str
+    tags_column: str | None
+
+
+@dataclass
+class RecordIds:
+    """Gives each record its stable ``rec_id`` and reports duplicated input ids.
+
+    ``rec_id`` = ``"R"`` + the first 16 hex digits of the SHA-1 of the record's values
+    (joined with the unit separator) and its occurrence number among identical records
+    seen so far in the same run.
+    """
+
+    seen: Counter = field(default_factory=Counter)
+    input_ids: dict = field(default_factory=dict)
+
+    def assign(self, frame: pd.DataFrame, file: str, id_column: str | None) -> list[str]:
+        ids = []
+        values = frame.astype(object).where(frame.notna(), "").to_numpy().tolist()
+        for row in values:
+            content = "\x1f".join(map(str, row)).encode("utf-8", "surrogatepass")
+            digest = hashlib.sha1(content).digest()
+            self.seen[digest] += 1
+            ids.append("R" + hashlib.sha1(digest + str(self.seen[digest]).encode()).hexdigest()[:16])
+        if id_column is not None:
+            for value, src_row in zip(frame[id_column].astype(str), frame.index):
+                first = self.input_ids.setdefault(value, src_row)
+                if first != src_row:
+                    warnings.warn(InputWarning(
+                        f"{file}, row {src_row}: id column '{id_column}' repeats value "
+                        f"'{value}' first seen at row {first}"))
+        return ids
+
+
+def detect_format(path: Path) -> str:
+    """Guess a table's format from its first bytes, then its extension.
+
+    Returns
+    -------
+    str
+        One of :data:`FORMATS`.
+
+    Raises
+    ------
+    InputError
+        For documents this module does not read (PDF, DOCX) or unknown extensions.
+    """
+    with open(path, "rb") as fh:
+        head = fh.read(4096)
+    suffix = path.suffix.lower()
+    if head.startswith(b"PAR1"):
+        return "parquet"
+    if head.startswith(b"PK\x03\x04"):
+        if b"word/" in head:
+            raise InputError(path, "is a Word document, not a table")
+        return "xlsx"
+    if head.startswith(b"%PDF"):
+        raise InputError(path, "is a PDF document, not a table")
+    first_line = head.lstrip(b"\xef\xbb\xbf").split(b"\n", 1)[0].rstrip(b"\r")
+    if first_line.decode("utf-8", "replace").split(";") == UPR_INFO_HEADER:
+        return "upr-info"
+    if head.lstrip().startswith(b"{"):
+        return "jsonl"
+    if suffix in (".xlsx", ".parquet", ".jsonl"):
+        return suffix[1:]
+    if suffix == ".json":
+        return "jsonl"
+    if suffix in (".tsv", ".tab"):
+        return "tsv"
+    if suffix in (".csv", ".txt", ""):
+        return "csv"
+    raise InputError(path, f"unknown table format '{suffix}': use .csv, .tsv, .jsonl, "
+                           ".parquet or .xlsx, or give --format")
+
+
+def _check_utf8(path: Path, encoding: str) -> None:
+    """Raise an InputError naming the first line that does not decode."""
+    with open(path, "rb") as fh:
+        for number, line in enumerate(fh, start=1):
+            try:
+                line.decode(encoding)
+            except UnicodeDecodeError as err:
+                raise InputError(path, f"byte 0x{line[err.start]:02x} at column {err.start + 1} "
+                                       f"is not valid {encoding}; give the file's encoding "
+                                       "with --encoding (e.g. cp1252)", number, "line") from None
+
+
+def _sniff_separator(path: Path, encoding: str) -> str:
+    with open(path, encoding=encoding, newline="") as fh:
+        header = fh.readline()
+    counts = {sep: header.count(sep) for sep in (",", ";", "\t", "|")}
+    best = max(counts, key=counts.get)
+    return best if counts[best] else ","
+
+
+def _csv_chunks(path: Path, sep: str | None, encoding: str, names=None) -> Iterator[pd.DataFrame]:
+    _check_utf8(path, encoding)
+    sep = sep or _sniff_separator(path, encoding)
+    try:
+        reader = pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False, encoding=encoding,
+                             chunksize=CHUNK_ROWS, header=0, names=names, quotechar='"')
+        for frame in reader:
+            yield frame
+    except pd.errors.EmptyDataError:
+        raise InputError(path, "is empty (no header row)") from None
+    except pd.errors.ParserError as err:
+        raise InputError(path, f"is not a well-formed table with separator {sep!r}: {err}") from None
+
+
+def _jsonl_chunks(path: Path, encoding: str) -> Iterator[pd.DataFrame]:
+    _check_utf8(path, encoding)
+    rows = []
+    with open(path, encoding=encoding) as fh:
+        for number, line in enumerate(fh, start=1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as err:
+                raise InputError(path, f"is not valid JSON ({err.msg})", number, "line") from None
+            if not isinstance(record, dict):
+                raise InputError(path, "is not a JSON object", number, "line")
+            rows.append(record)
+            if len(rows) == CHUNK_ROWS:
+                yield pd.DataFrame(rows)
+                rows = []
+    if rows:
+        yield pd.DataFrame(rows)
+
+
+def _parquet_chunks(path: Path) -> Iterator[pd.DataFrame]:
+    import pyarrow.parquet as pq
+
+    try:
+        parquet = pq.ParquetFile(path)
+    except Exception as err:  # pyarrow raises several types for damaged files
+        raise InputError(path, f"is not a readable Parquet file ({err})") from None
+    for batch in parquet.iter_batches(batch_size=CHUNK_ROWS):
+        yield batch.to_pandas()
+
+
+def _xlsx_chunks(path: Path) -> Iterator[pd.DataFrame]:
+    try:
+        frame = pd.read_excel(path, sheet_name=0, dtype=object, engine="openpyxl")
+    except Exception as err:  # openpyxl raises several types for damaged files
+        raise InputError(path, f"is not a readable XLSX workbook ({err})") from None
+    for start in range(0, len(frame), CHUNK_ROWS):
+        yield frame.iloc[start:start + CHUNK_ROWS]
+
+
+def _find_column(columns, wanted: str | None, known: tuple, path: Path, what: str,
+                 required: bool) -> str | None:
+    if wanted is not None:
+        if wanted in columns:
+            return wanted
+        raise InputError(path, f"has no {what} column '{wanted}' (columns: {', '.join(map(str, columns))})")
+    lower = {str(c).strip().lower(): c for c in columns}
+    for name in known:
+        if name in lower:
+            return lower[name]
+    if not required:
+        return None
+    hint = ""
+    if len(columns) == 1 and any(s in str(columns[0]) for s in ",;\t|"):
+        hint = " — the header was read as one column, so the separator is probably wrong (see --sep)"
+    raise InputError(path, f"has no {what} column (columns: {', '.join(map(str, columns))}); "
+                           f"name it with --{what}-column{hint}", 0)
+
+
+def _text_problem(value) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return "empty text"
+    if not isinstance(value, str):
+        return f"text is not text ({type(value).__name__} {value!r})"
+    if not value.strip():
+        return "empty text"
+    return ""
+
+
+def _prepare_upr_info(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
+    for column in ("sur_regional_group", "rs_regional_group"):
+        frame[column] = frame[column].map(html.unescape)
+    for column in ("state_under_review", "recommending_state"):
+        frame[column] = frame[column].str.strip()
+    session = pd.to_numeric(frame["session"].str.strip(), errors="coerce").astype("Int64")
+    bad = frame["session"].str.strip().ne("") & session.isna()
+    if bad.any():
+        row = int(frame.index[bad.to_numpy()][0])
+        raise InputError(path, f"session {frame['session'][row]!r} is not a number", row)
+    frame["session"] = session
+    frame["cycle"] = [cycle_of_session(s) for s in session.astype(object).where(session.notna(), None)]
+    frame["cycle"] = frame["cycle"].astype("Int64")
+    return frame
+
+
+def read_table(path, fmt: str | None = None, text_column: str | None = None,
+               tags_column: str | None = None, sep: str | None = None,
+               encoding: str = "utf-8-sig", ids: RecordIds | None = None) -> Iterator[Chunk]:
+    """Read one table file chunk by chunk, in row order.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file.
+    fmt : str, optional
+        One of :data:`FORMATS`; detected from the file's content and extension if omitted.
+    text_column, tags_column : str, optional
+        Column names for generic tables; ``text`` / ``Recommendation`` and ``Issue`` /
+        ``issues`` / ``upr_info_issues`` are recognised without them.
+    sep : str, optional
+        CSV separator; sniffed from the header line if omitted.
+    encoding : str
+        Text encoding of CSV / JSONL files (default UTF-8 with or without a byte-order mark).
+    ids : RecordIds, optional
+        Shared across files so that ``rec_id`` occurrence numbers run over a whole job.
+
+    Yields
+    ------
+    Chunk
+        At most :data:`CHUNK_ROWS` records each; ``source_row`` is the 1-based data row.
+
+    Raises
+    ------
+    InputError
+        Missing or unreadable file, undecodable byte, malformed table, missing column.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(path, "no such file" if not path.exists() else "is not a file")
+    fmt = fmt or detect_format(path)
+    if fmt not in FORMATS:
+        raise InputError(path, f"unknown format '{fmt}' (choose from {', '.join(FORMATS)})")
+    ids = ids or RecordIds()
+    if fmt == "upr-info":
+        frames = _csv_chunks(path, ";", encoding, names=UPR_INFO_COLUMNS)
+        text_column, tags_column = "recommendation", "issues"
+    elif fmt in ("csv", "tsv"):
+        frames = _csv_chunks(path, "\t" if fmt == "tsv" else sep, encoding)
+    elif fmt == "jsonl":
+        frames = _jsonl_chunks(path, encoding)
+    elif fmt == "parquet":
+        frames = _parquet_chunks(path)
+    else:
+        frames = _xlsx_chunks(path)
+
+    start, id_column, any_rows = 1, None, False
+    for frame in frames:
+        frame = frame.reset_index(drop=True)
+        frame.index = range(start, start + len(frame))
+        if not any_rows:
+            if fmt == "upr-info" and list(frame.iloc[0]) == UPR_INFO_HEADER:
+                raise InputError(path, "header row read as data")
+            text_column = _find_column(frame.columns, text_column, TEXT_COLUMN_NAMES, path, "text", True)
+            tags_column = _find_column(frame.columns, tags_column, TAGS_COLUMN_NAMES, path, "tags", False)
+            id_column = next((c for c in frame.columns if str(c).strip().lower() in ID_COLUMN_NAMES), None)
+            clashes = [c for c in frame.columns if c in ADDED_COLUMNS]
+            any_rows = True
+        if clashes:
+            frame = frame.rename(columns={c: f"input_{c}" for c in clashes})
+            id_column = f"input_{id_column}" if id_column in clashes else id_column
+        rec_ids = ids.assign(frame, str(path), id_column)
+        if fmt == "upr-info":
+            frame = _prepare_upr_info(frame, path)
+        problems = [_text_problem(v) for v in frame[text_column]]
+        for row, problem in zip(frame.index, problems):
+            if problem:
+                warnings.warn(InputWarning(f"{path}, row {row}: {problem}; kept, not labelled"))
+        frame.insert(0, "input_problem", problems)
+        frame.insert(0, "source_row", frame.index.to_numpy())
+        frame.insert(0, "source_file", path.name)
+        frame.insert(0, "rec_id", rec_ids)
+        yield Chunk(frame.reset_index(drop=True), text_column, tags_column)
+        start += len(frame)
+    if not any_rows:
+        raise InputError(path, "has a header but no data rows" if fmt != "jsonl" else "holds no records")
+
+
+def input_files(paths) -> list[Path]:
+    """Expand folders to the table files in them, in file-name order.
+
+    Raises
+    ------
+    InputError
+        A path that does not exist, or a folder with no files.
+    """
+    files = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith("."))
+            if not found:
+                raise InputError(path, "folder holds no files")
+            files.extend(found)
+        elif path.exists():
+            files.append(path)
+        else:
+            raise InputError(path, "no such file or folder")
+    return files
+
+
+def read_tables(paths, **options) -> Iterator[Chunk]:
+    """Read several files (folders expanded, in file-name order) as one stream of chunks.
+
+    ``options`` are those of :func:`read_table`; ``rec_id`` occurrence numbers run over
+    all files.
+    """
+    ids = RecordIds()
+    for path in input_files(paths):
+        yield from read_table(path, ids=ids, **options)
+
+
+def load_upr_export(folder) -> pd.DataFrame:
+    """Load a whole UPR Info export folder into one table.
+
+    Parameters
+    ----------
+    folder : str or Path
+        Folder of ``;``-separated UPR Info export CSV files (e.g.
+        ``../shared/data/upr-info-export-2018-07-25``), read in file-name order.
+
+    Returns
+    -------
+    pandas.DataFrame of shape (n_rows, 16)
+        ``rec_id``, ``source_file``, ``source_row``, ``input_problem``, the eleven columns of
+        :data:`UPR_INFO_COLUMNS` and ``cycle``; ``issues`` stays a comma-separated string.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", InputWarning)
+        frames = [c.frame for c in read_tables([folder], fmt="upr-info")]
+    return pd.concat(frames, ignore_index=True)
+
+
+def split_tags(value) -> list[str]:
+    """Split a comma-separated tag cell (or pass a list through) into stripped tags."""
+    if value is None or (isinstance(value, float) and value != value):
+        return []
+    if isinstance(value, (list, tuple)):
+        return [str(v).strip() for v in value if str(v).strip()]
+    if hasattr(value, "tolist"):
+        return split_tags(value.tolist())
+    return [t.strip() for t in str(value).split(",") if t.strip()]

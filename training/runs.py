@@ -1,0 +1,248 @@
+"""The jobs behind ``upr-elect train`` and ``upr-elect evaluate``.
+
+``train_and_save`` fits a model on the shared data and writes it with its model card (the
+card's dev-gold figures are recomputed by the tests); ``evaluate_models`` puts the shipped
+models beside the simple peers, the training-source ablations and the ``Elections``-tag
+task in one report.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import platform
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
+from ..classifier.baseline import BaselineModel, make_vectorizer
+from ..classifier.inference import decide
+from ..classifier.labels import CHANNELS, NARROW_KEYWORDS, RELATED_TAGS, RELEVANCE
+from .datasets import SharedData, channel_matrix
+from .evaluate import BOOTSTRAP, gold_report, tag_task_scores
+from .train import SEED, SOURCES, best_threshold, fit_model, training_table
+from .weak_labels import weak_labels
+
+TAG_TRAIN_CYCLES = {1}
+TAG_TEST_CYCLES = {2}
+LIBRARIES = ("scikit-learn", "numpy", "scipy", "pandas", "skops", "torch", "transformers")
+
+
+def model_system(model, texts) -> dict:
+    """A model's gold-ready predictions: relevance, channels and scores."""
+    p_rel, p_ch = model.predict_proba(list(texts))
+    relevance, channels = decide(p_rel, p_ch, model.thresholds)
+    return {"relevance": np.asarray(relevance), "channels": channels,
+            "p_relevant": p_rel[:, 0] + p_rel[:, 1], "p_direct": p_rel[:, 0]}
+
+
+def peer_systems(gold: pd.DataFrame) -> dict:
+    """The simple peers every model must beat, on the gold texts.
+
+    ``keyword rule``: narrow electoral words → direct (scored on direct only).
+    ``issue-tag proxy``: any of the six related UPR Info tags → relevant (scored on
+    relevant only). ``weak labels``: the combined labelling functions (full labels).
+    """
+    keyword = np.where(gold["text"].str.contains(NARROW_KEYWORDS), "direct", "none")
+    proxy = np.where(gold["upr_info_issues"].map(lambda t: bool(set(t) & set(RELATED_TAGS))),
+                     "indirect", "none")
+    weak = weak_labels(gold.rename(columns={"upr_info_issues": "issues"}))
+    return {
+        "keyword rule": {"relevance": keyword, "scored_on": ("direct",)},
+        "issue-tag proxy": {"relevance": proxy, "scored_on": ("relevant",)},
+        "weak labels": {"relevance": weak["relevance"].to_numpy(), "channels": weak["channels"].tolist()},
+    }
+
+
+def library_versions() -> dict:
+    out = {"python": platform.python_version()}
+    for name in LIBRARIES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            pass
+    return out
+
+
+def gold_figures(model, gold: pd.DataFrame, n_boot: int = BOOTSTRAP) -> dict:
+    """The dev-gold block of a model card: the model alone, sampled and weighted, with
+    stratified-bootstrap intervals (fixed seed, so a reload reproduces it exactly)."""
+    return gold_report(gold, {model.name: model_system(model, gold["text"])}, n_boot)
+
+
+def make_baseline(name: str = "baseline-tfidf"):
+    """Factory of unfitted baselines, for :func:`upr_elect.training.train.fit_model`."""
+    return lambda: BaselineModel(name=name)
+
+
+def train_and_save(data: SharedData, output: Path, sources=SOURCES, progress=None):
+    """Fit the baseline on the shared data and save it with its model card.
+
+    Parameters
+    ----------
+    data : SharedData
+    output : Path
+        Model folder to write (``model.skops``, ``card.json``, ``README.md``).
+    sources : subset of {"silver", "weak"}
+    progress : callable(str), optional
+
+    Returns
+    -------
+    BaselineModel
+    """
+    output = Path(output)
+    table = training_table(data, sources)
+    model = fit_model(table, make_baseline(output.name), progress=progress)
+    say = progress or (lambda m: None)
+    say("scoring the dev gold set (bootstrap intervals)")
+    created = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    card = {
+        "version": created.strftime("%Y%m%d"),
+        "created": created.isoformat(),
+        "labels": {"relevance": list(RELEVANCE), "channels": list(CHANNELS)},
+        "training_data": {
+            "fingerprint_sha256": data.fingerprint(),
+            "sources": list(sources),
+            "unit": "distinct texts (surrounding whitespace stripped)",
+            **model.training_info,
+        },
+        "split": ("thresholds chosen on 5-fold out-of-fold predictions of the training labels "
+                  "(stratified by relevance, one row per distinct text); the dev gold set is "
+                  "never trained on or tuned on"),
+        "gold_dev": gold_figures(model, data.gold),
+        "libraries": library_versions(),
+        "hardware": f"{platform.machine()}, {os.cpu_count()} CPU cores",
+    }
+    model.save(output, card)
+    write_model_card(output, model.card)
+    return model
+
+
+def _fmt(point, ci) -> str:
+    return f"{point:.3f} [{ci[0]:.3f}, {ci[1]:.3f}]"
+
+
+def write_model_card(folder: Path, card: dict) -> None:
+    """Render ``card.json`` as the human-readable ``README.md`` of a model folder."""
+    gold = card["gold_dev"]
+    name = card["name"]
+    lines = [f"# {name}", "",
+             f"Kind: `{card['kind']}`. Version {card['version']} (created {card['created']}).", "",
+             "Predicts the codebook's relevance (`direct` / `indirect` / `none`) and channels of a UPR "
+             "recommendation (`../shared/codebook.md`, v1.3).", "",
+             "## Training data", ""]
+    td = card["training_data"]
+    lines += ["- Sources: " + ", ".join(f"{k} labels for {v:,} texts" for k, v in td["rows_by_source"].items()),
+              f"- Rows: {td['rows']:,} {td['unit']}; labels: "
+              + ", ".join(f"{k} {v:,}" for k, v in td["label_counts"].items()),
+              f"- Wall time: {td['wall_seconds']} s on {card['hardware']}",
+              "- Silver labels and weak labels were made by language-model annotators and by the "
+              "project's labelling functions, respectively (see `../shared/data/README.md`).",
+              "- Files (SHA-256):"]
+    lines += [f"  - `{k}`: `{v[:16]}…`" for k, v in td["fingerprint_sha256"].items()]
+    lines += ["", "## Split and thresholds", "", card["split"] + ".", "",
+              f"- direct: p_direct ≥ {card['thresholds']['direct']:.3f}",
+              f"- relevant (else indirect): p_direct + p_indirect ≥ {card['thresholds']['relevant']:.3f}",
+              "", "## Dev gold figures (out of sample; 95 % stratified-bootstrap intervals, "
+              f"{gold['bootstrap_resamples']} resamples, {gold['n_records']} records)", "",
+              "| metric | sampled | weighted to the database |", "|---|---|---|"]
+    for metric in ("relevant.precision", "relevant.recall", "relevant.f1", "relevant.average_precision",
+                   "direct.precision", "direct.recall", "direct.f1", "channel_micro_f1",
+                   "relevance_macro_f1"):
+        cells = []
+        for weighting in ("sampled", "weighted"):
+            block = gold[weighting][name]
+            point = block["point"]
+            for part in metric.split("."):
+                point = point[part]
+            cells.append(_fmt(point, block["ci95"][metric]))
+        lines.append(f"| {metric} | {cells[0]} | {cells[1]} |")
+    lines += ["", "## Libraries", ""] + [f"- {k} {v}" for k, v in card["libraries"].items()]
+    (Path(folder) / "README.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def tag_task(data: SharedData, progress=None) -> dict:
+    """``Elections`` tag, cycle 1 → cycle 2, on distinct texts.
+
+    The baseline recipe (silver + weak labels) and a tag-only TF-IDF + logistic regression
+    (same features, trained on the ``Elections`` tag alone) are fitted on texts whose
+    earliest session is in cycle 1 and score ``p_direct`` on texts of cycle 2; the keyword
+    rule is scored as a 0/1 score.
+    """
+    texts = data.texts
+    test = texts[texts["cycle"].isin(TAG_TEST_CYCLES)]
+    y = test["elections_tag"].to_numpy()
+    recipe = fit_model(training_table(data, SOURCES, cycles=TAG_TRAIN_CYCLES), make_baseline(), progress=progress)
+    p_recipe = recipe.predict_proba(test["text"].tolist())[0][:, 0]
+
+    train = texts[texts["cycle"].isin(TAG_TRAIN_CYCLES)]
+    vectorizer = make_vectorizer(BaselineModel().max_features)
+    X = vectorizer.fit_transform(train["text"])
+    y_train = train["elections_tag"].to_numpy()
+    tag_only = LogisticRegression(C=BaselineModel().C, class_weight="balanced", max_iter=3000)
+    oof = cross_val_predict(tag_only, X, y_train, method="predict_proba",
+                            cv=StratifiedKFold(5, shuffle=True, random_state=SEED))[:, 1]
+    tag_threshold = best_threshold(y_train, oof, np.ones(len(y_train)))
+    p_tag = tag_only.fit(X, y_train).predict_proba(vectorizer.transform(test["text"]))[:, 1]
+    keyword = test["text"].str.contains(NARROW_KEYWORDS).to_numpy().astype(float)
+    return {
+        "train": "texts whose earliest session is in cycle 1 (sessions 1-12)",
+        "test": "texts whose earliest session is in cycle 2 (sessions 13-26)",
+        "systems": {
+            "baseline recipe (silver + weak)": tag_task_scores(y, p_recipe, recipe.thresholds.direct),
+            "tag-only TF-IDF + LR": tag_task_scores(y, p_tag, tag_threshold),
+            "keyword rule": tag_task_scores(y, keyword, 0.5),
+        },
+    }
+
+
+def evaluate_models(data: SharedData, names, ablation: bool = True, tags: bool = True,
+                    n_boot: int = BOOTSTRAP, progress=None) -> dict:
+    """One evaluation run: saved models beside the peers on the dev gold set, optionally the
+    baseline trained on each label source alone, and the ``Elections``-tag task.
+
+    Parameters
+    ----------
+    data : SharedData
+    names : list of str
+        Model folders or shipped names.
+    ablation : bool
+        Fit the baseline recipe on silver only and on weak labels only.
+    tags : bool
+        Run :func:`tag_task`.
+
+    Returns
+    -------
+    dict
+        ``gold`` (see :func:`upr_elect.training.evaluate.gold_report`, differences against the
+        first model), ``tag_task`` if asked, ``models`` (name → version).
+    """
+    from ..classifier.inference import load_model
+
+    say = progress or (lambda m: None)
+    gold = data.gold
+    systems, versions = {}, {}
+    for name in names:
+        model = load_model(name)
+        say(f"scoring dev gold with {model.name}")
+        systems[model.name] = model_system(model, gold["text"])
+        versions[model.name] = model.card.get("version")
+    first = next(iter(systems), None)
+    if ablation:
+        for sources in (("silver",), ("weak",)):
+            label = f"baseline, {' + '.join(sources)} only"
+            say(f"training {label}")
+            model = fit_model(training_table(data, sources), make_baseline(), progress=say)
+            systems[label] = model_system(model, gold["text"])
+    systems.update(peer_systems(gold))
+    say(f"bootstrap intervals ({n_boot} stratified resamples)")
+    report = {"models": versions, "gold": gold_report(gold, systems, n_boot, baseline_name=first)}
+    if tags:
+        say("Elections-tag task: training on cycle 1")
+        report["tag_task"] = tag_task(data, progress=say)
+    return report

@@ -1,0 +1,160 @@
+"""Build training tables from silver and weak labels, fit models, choose thresholds.
+
+Gold protocol (``../shared/data/README.md``): no gold label is used here. Thresholds are
+chosen on out-of-fold predictions for the *training* labels (5-fold, stratified by
+relevance; one row per distinct text, so a text never sits on both sides of a fold), each
+text weighted by how many database texts it stands for in its stratum. The dev gold set is
+therefore fully held out from every model this module fits.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pandas as pd
+from sklearn.metrics import fbeta_score
+from sklearn.model_selection import StratifiedKFold
+
+from ..classifier.inference import Thresholds, decide
+from ..classifier.labels import CHANNELS
+from .datasets import SharedData, channel_matrix
+from .weak_labels import weak_labels
+
+SOURCES = ("silver", "weak")
+SEED = 20171
+
+
+def training_table(data: SharedData, sources=SOURCES, cycles=None) -> pd.DataFrame:
+    """One row per distinct text with its training label.
+
+    Parameters
+    ----------
+    data : SharedData
+    sources : subset of {"silver", "weak"}
+        ``silver``: the silver annotations (its texts only). ``weak``: the combined weak
+        label of every other text (every text when silver is not used).
+    cycles : set of int, optional
+        Keep only texts whose earliest session falls in these cycles.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``text``, ``relevance``, ``channels`` (list), ``source``, ``stratum``, ``cycle``,
+        ``elections_tag``, ``weight`` (database texts per row of its stratum).
+    """
+    texts = data.texts
+    parts = []
+    silver_hashes = set()
+    if "silver" in sources:
+        silver = data.silver[["text_hash", "relevance", "channels"]].merge(
+            texts.drop(columns=["stratum"]).merge(data.silver[["text_hash", "stratum"]], on="text_hash"),
+            on="text_hash")
+        silver["source"] = "silver"
+        parts.append(silver)
+        silver_hashes = set(silver["text_hash"])
+    if "weak" in sources:
+        rest = texts[~texts["text_hash"].isin(silver_hashes)].copy()
+        labels = weak_labels(rest)
+        rest["relevance"], rest["channels"] = labels["relevance"], labels["channels"]
+        rest["source"] = "weak"
+        parts.append(rest)
+    table = pd.concat(parts, ignore_index=True)
+    if cycles is not None:
+        table = table[table["cycle"].isin(cycles)].reset_index(drop=True)
+    population = texts["stratum"].value_counts()
+    if cycles is not None:
+        population = texts[texts["cycle"].isin(cycles)]["stratum"].value_counts()
+    table["weight"] = table["stratum"].map(population) / table.groupby("stratum")["stratum"].transform("size")
+    return table
+
+
+def best_threshold(y: np.ndarray, score: np.ndarray, weight: np.ndarray) -> float:
+    """Threshold on ``score`` maximising the weighted F1 of ``y`` (binary)."""
+    candidates = np.unique(np.quantile(score, np.linspace(0.5, 0.999, 200)))
+    f1 = [fbeta_score(y, score >= t, beta=1, sample_weight=weight, zero_division=0) for t in candidates]
+    return float(candidates[int(np.argmax(f1))])
+
+
+def choose_thresholds(p_relevance, p_channels, relevance, channels, weight) -> Thresholds:
+    """Thresholds maximising weighted F1 on validation predictions.
+
+    Parameters
+    ----------
+    p_relevance : ndarray of shape (n, 3)
+    p_channels : ndarray of shape (n, 10)
+    relevance : ndarray of str, shape (n,)
+    channels : ndarray of shape (n, 10), multi-hot
+    weight : ndarray of shape (n,)
+
+    Returns
+    -------
+    Thresholds
+        ``direct`` maximises F1 of direct-vs-rest on p_direct; ``relevant`` maximises F1 of
+        relevant-vs-none on p_direct + p_indirect; each channel's maximises its F1 among
+        relevant texts.
+    """
+    relevance = np.asarray(relevance)
+    direct = best_threshold(relevance == "direct", p_relevance[:, 0], weight)
+    relevant = best_threshold(relevance != "none", p_relevance[:, 0] + p_relevance[:, 1], weight)
+    mask = relevance != "none"
+    per_channel = {}
+    for j, name in enumerate(CHANNELS):
+        y = np.asarray(channels)[mask, j]
+        per_channel[name] = (best_threshold(y, p_channels[mask, j], weight[mask]) if y.any() else 1.0)
+    return Thresholds(direct=direct, relevant=relevant, channels=per_channel)
+
+
+def fit_model(table: pd.DataFrame, make_model, folds: int = 5, progress=None):
+    """Cross-fit thresholds, then fit the final model on the whole table.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        From :func:`training_table`.
+    make_model : callable returning an unfitted model with ``fit(texts, relevance,
+        channels)`` and ``predict_proba(texts)``.
+    folds : int
+        Folds for the out-of-fold predictions the thresholds are chosen on.
+    progress : callable(str), optional
+        Receives one line per step.
+
+    Returns
+    -------
+    model
+        Fitted, with ``thresholds`` set and ``training_info`` (dict: rows, label counts,
+        out-of-fold validation F1, wall time).
+    """
+    say = progress or (lambda message: None)
+    started = time.perf_counter()
+    texts = table["text"].tolist()
+    relevance = table["relevance"].to_numpy()
+    Y = channel_matrix(table["channels"])
+    p_rel = np.zeros((len(table), 3))
+    p_ch = np.zeros((len(table), len(CHANNELS)))
+    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=SEED)
+    for k, (train, test) in enumerate(splitter.split(texts, relevance), start=1):
+        say(f"fold {k}/{folds}: fitting on {len(train):,} texts")
+        model = make_model().fit([texts[i] for i in train], relevance[train], Y[train])
+        p_rel[test], p_ch[test] = model.predict_proba([texts[i] for i in test])
+    weight = table["weight"].to_numpy()
+    thresholds = choose_thresholds(p_rel, p_ch, relevance, Y, weight)
+    predicted, _ = decide(p_rel, p_ch, thresholds)
+    predicted = np.asarray(predicted)
+    say(f"final fit on {len(table):,} texts")
+    model = make_model().fit(texts, relevance, Y)
+    model.thresholds = thresholds
+    model.training_info = {
+        "rows": len(table),
+        "label_counts": {k: int(v) for k, v in table["relevance"].value_counts().items()},
+        "rows_by_source": {k: int(v) for k, v in table["source"].value_counts().items()},
+        "out_of_fold_validation": {
+            "relevant_f1": float(fbeta_score(relevance != "none", predicted != "none", beta=1,
+                                             sample_weight=weight)),
+            "direct_f1": float(fbeta_score(relevance == "direct", predicted == "direct", beta=1,
+                                           sample_weight=weight)),
+            "labels": "training labels (silver where available, else weak), stratum-weighted",
+        },
+        "wall_seconds": round(time.perf_counter() - started, 1),
+    }
+    return model
