@@ -16,7 +16,7 @@ import pandas as pd
 from ..data.loaders import Chunk, InputWarning, read_tables, split_tags
 from ..data.outputs import AtomicTableWriter
 from .inference import decide
-from .labels import ELECTIONS_TAG
+from .labels import ELECTIONS_TAG, OHCHR_ELECTION_THEMES
 
 LABEL_COLUMNS = ("relevance", "p_direct", "p_indirect", "channels", "model", "untagged_candidate")
 """Columns the labeller appends after the input's own."""
@@ -25,6 +25,12 @@ LABEL_COLUMNS = ("relevance", "p_direct", "p_indirect", "channels", "model", "un
 def model_tag(model) -> str:
     """``name@version`` of a model, as written in the ``model`` column."""
     return f"{model.name}@{model.card.get('version', 'unversioned')}"
+
+
+def is_election_tagged(tags) -> bool:
+    """True when the tags include UPR Info's ``Elections`` issue or an OHCHR election theme
+    (participation in public affairs and the right to vote)."""
+    return ELECTIONS_TAG in tags or any(OHCHR_ELECTION_THEMES.search(t) for t in tags)
 
 
 def label_chunk(model, chunk: Chunk) -> pd.DataFrame:
@@ -41,7 +47,7 @@ def label_chunk(model, chunk: Chunk) -> pd.DataFrame:
     pandas.DataFrame
         The chunk's frame plus :data:`LABEL_COLUMNS`. ``p_direct`` and ``p_indirect`` are
         rounded to 4 decimals; ``untagged_candidate`` is True for a relevant row whose tags
-        lack ``Elections``, False otherwise, and None when the input has no tags column or
+        are not election tags (:func:`is_election_tagged`), False otherwise, and None when the input has no tags column or
         the row carries no tags.
     """
     frame = chunk.frame
@@ -70,7 +76,7 @@ def label_chunk(model, chunk: Chunk) -> pd.DataFrame:
         out["untagged_candidate"] = None
     else:
         tags = frame[chunk.tags_column].map(split_tags)
-        candidate = [None if not t or r is None else bool(r != "none" and ELECTIONS_TAG not in t)
+        candidate = [None if not t or r is None else bool(r != "none" and not is_election_tagged(t))
                      for t, r in zip(tags, relevance)]
         out["untagged_candidate"] = pd.Series(candidate, dtype="boolean")
     return out

@@ -46,7 +46,7 @@ ID_COLUMN_NAMES = ("id", "item_id", "recommendation_id", "record_id", "input_rec
 ADDED_COLUMNS = ("rec_id", "source_file", "source_row", "input_problem")
 """Columns every reader adds in front of the input's own."""
 
-FORMATS = ("upr-info", "csv", "tsv", "jsonl", "parquet", "xlsx")
+FORMATS = ("upr-info", "csv", "tsv", "jsonl", "parquet", "xlsx", "ohchr-thematic", "ohchr-report", "uhri", "text")
 
 CHUNK_ROWS = 5000
 
@@ -125,8 +125,12 @@ class RecordIds:
         return ids
 
 
-def detect_format(path: Path) -> str:
-    """Guess a table's format from its first bytes, then its extension.
+def detect_format(path: Path, text_column: str | None = None) -> str:
+    """Guess an input's format from its content, then its extension.
+
+    OHCHR documents (thematic lists, Working Group reports, UHRI exports, plain text) are
+    recognised by :func:`upr_elect.data.documents.detect_document_format`; a ``.csv`` or
+    ``.tsv`` file, or one whose first line names the text column, is a table, not plain text.
 
     Returns
     -------
@@ -136,22 +140,30 @@ def detect_format(path: Path) -> str:
     Raises
     ------
     InputError
-        For documents this module does not read (PDF, DOCX) or unknown extensions.
+        Unknown extensions of files that are not recognised by content.
     """
+    from .documents import detect_document_format
+
     with open(path, "rb") as fh:
         head = fh.read(4096)
+    first_line = head.lstrip(b"\xef\xbb\xbf").split(b"\n", 1)[0].rstrip(b"\r")
+    header = first_line.decode("utf-8", "replace")
+    if header.split(";") == UPR_INFO_HEADER:
+        return "upr-info"
+    document = detect_document_format(path, head)
+    names = {n for n in (*TEXT_COLUMN_NAMES, (text_column or "").lower()) if n}
     suffix = path.suffix.lower()
+    if document == "text" and (header.strip().strip('"').lower() in names or suffix in (".csv", ".tsv")):
+        document = None
+    if document:
+        return document
     if head.startswith(b"PAR1"):
         return "parquet"
     if head.startswith(b"PK\x03\x04"):
         if b"word/" in head:
-            raise InputError(path, "is a Word document, not a table")
+            raise InputError(path, "is a Word document without a table or numbered recommendations "
+                                   "that this tool reads")
         return "xlsx"
-    if head.startswith(b"%PDF"):
-        raise InputError(path, "is a PDF document, not a table")
-    first_line = head.lstrip(b"\xef\xbb\xbf").split(b"\n", 1)[0].rstrip(b"\r")
-    if first_line.decode("utf-8", "replace").split(";") == UPR_INFO_HEADER:
-        return "upr-info"
     if head.lstrip().startswith(b"{"):
         return "jsonl"
     if suffix in (".xlsx", ".parquet", ".jsonl"):
@@ -191,12 +203,19 @@ def _csv_chunks(path: Path, sep: str | None, encoding: str, names=None) -> Itera
     sep = sep or _sniff_separator(path, encoding)
     try:
         reader = pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False, encoding=encoding,
-                             chunksize=CHUNK_ROWS, header=0, names=names, quotechar='"')
-        for frame in reader:
+                             chunksize=CHUNK_ROWS, header=0, names=names, quotechar='"',
+                             index_col=False)
+        while True:
+            with warnings.catch_warnings():
+                # pandas only warns when the first data row is longer than the header.
+                warnings.simplefilter("error", pd.errors.ParserWarning)
+                frame = next(reader, None)
+            if frame is None:
+                return
             yield frame
     except pd.errors.EmptyDataError:
         raise InputError(path, "is empty (no header row)") from None
-    except pd.errors.ParserError as err:
+    except (pd.errors.ParserError, pd.errors.ParserWarning) as err:
         raise InputError(path, f"is not a well-formed table with separator {sep!r}: {err}") from None
 
 
@@ -320,11 +339,21 @@ def read_table(path, fmt: str | None = None, text_column: str | None = None,
     path = Path(path)
     if not path.is_file():
         raise InputError(path, "no such file" if not path.exists() else "is not a file")
-    fmt = fmt or detect_format(path)
+    from .documents import DOCUMENT_FORMATS, read_document
+
+    fmt = fmt or detect_format(path, text_column)
     if fmt not in FORMATS:
         raise InputError(path, f"unknown format '{fmt}' (choose from {', '.join(FORMATS)})")
     ids = ids or RecordIds()
-    if fmt == "upr-info":
+    if fmt in DOCUMENT_FORMATS:
+        document = read_document(path, fmt)
+        frames = (document.iloc[i:i + CHUNK_ROWS] for i in range(0, len(document), CHUNK_ROWS))
+        text_column, tags_column = "text", "themes"
+        others = sorted(set(document["language"]) - {"en", ""})
+        if others:
+            warnings.warn(InputWarning(f"{path}: language {', '.join(others)} detected; the models were "
+                                       "trained on English texts, so labels may be less accurate"))
+    elif fmt == "upr-info":
         frames = _csv_chunks(path, ";", encoding, names=UPR_INFO_COLUMNS)
         text_column, tags_column = "recommendation", "issues"
     elif fmt in ("csv", "tsv"):
@@ -423,11 +452,13 @@ def load_upr_export(folder) -> pd.DataFrame:
 
 
 def split_tags(value) -> list[str]:
-    """Split a comma-separated tag cell (or pass a list through) into stripped tags."""
+    """Split a tag cell into stripped tags: UPR Info issues are comma-separated, OHCHR themes
+    (from :mod:`upr_elect.data.documents`) ``"; "``-separated; lists pass through."""
     if value is None or (isinstance(value, float) and value != value):
         return []
     if isinstance(value, (list, tuple)):
         return [str(v).strip() for v in value if str(v).strip()]
     if hasattr(value, "tolist"):
         return split_tags(value.tolist())
-    return [t.strip() for t in str(value).split(",") if t.strip()]
+    text = str(value)
+    return [t.strip() for t in text.split(";" if ";" in text else ",") if t.strip()]
