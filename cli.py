@@ -29,8 +29,8 @@ app = typer.Typer(
     help="Find UN Universal Periodic Review recommendations that affect elections: label them "
          "direct / indirect / none with the codebook's channels, train and evaluate the models.",
     no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
-console = Console()
-errors = Console(stderr=True)
+console = Console(soft_wrap=True)
+errors = Console(stderr=True, soft_wrap=True)
 
 EXAMPLE = Path(__file__).resolve().parent / "data" / "fixtures" / "example_recommendations.csv"
 
@@ -76,11 +76,17 @@ def label(
     sep: Annotated[Optional[str], typer.Option(help="CSV separator (sniffed from the header otherwise).",
                                                show_default=False)] = None,
     encoding: Annotated[str, typer.Option(help="Encoding of CSV / JSONL input.")] = "utf-8-sig",
+    chunk_size: Annotated[int, typer.Option(min=1, help="Records read, labelled and written at a time.")]
+        = 5000,
+    resume: Annotated[bool, typer.Option(help="Continue an interrupted run of the same job from its last "
+                                              "complete chunk (.csv and .jsonl outputs).")] = False,
 ):
     """Label recommendations: one output row per input row, in input order, with rec_id,
     every input column, relevance, p_direct, p_indirect, channels, model and
-    untagged_candidate."""
-    from .classifier.batch import label_files
+    untagged_candidate. Reads UPR Info exports, CSV / TSV / JSONL / Parquet / XLSX tables,
+    OHCHR thematic lists (DOCX), Working Group reports (PDF, DOCX), UHRI exports and plain
+    text (one recommendation per line)."""
+    from .classifier.batch import label_files, rejects_path
 
     with clear_errors():
         inputs = inputs or [EXAMPLE]
@@ -89,15 +95,16 @@ def label(
                       TimeElapsedColumn(), console=errors, transient=True) as progress:
             task = progress.add_task(f"labelling with {loaded.name}", total=None)
             summary = label_files(loaded, inputs, output, on_chunk=lambda n: progress.advance(task, n),
-                                  fmt=fmt, text_column=text_column, tags_column=tags_column, sep=sep,
-                                  encoding=encoding)
+                                  resume=resume, fmt=fmt, text_column=text_column,
+                                  tags_column=tags_column, sep=sep, encoding=encoding, chunk_rows=chunk_size)
     for message in summary.warnings[:10]:
         errors.print(f"[yellow]warning:[/] {message}", highlight=False)
     if len(summary.warnings) > 10:
-        errors.print(f"[yellow]warning:[/] … and {len(summary.warnings) - 10} more (see input_problem)")
+        errors.print(f"[yellow]warning:[/] … and {len(summary.warnings) - 10} more")
     counts = ", ".join(f"{summary.relevance.get(v, 0):,} {v}" for v in ("direct", "indirect", "none"))
+    rejected = f" (listed in {rejects_path(output)})" if summary.rejected else ""
     console.print(f"read {summary.read:,} records, labelled {summary.labelled:,} ({counts}), "
-                  f"not labelled {summary.not_labelled:,} (see input_problem); "
+                  f"rejected {summary.rejected:,}{rejected}; "
                   f"{summary.untagged_candidates:,} untagged candidates → {output}", highlight=False)
 
 

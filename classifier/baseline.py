@@ -1,8 +1,10 @@
 """TF-IDF + logistic regression baseline (scikit-learn), saved with skops.
 
-Relevance is a three-class logistic regression whose probabilities are calibrated by
-``CalibratedClassifierCV`` (sigmoid, 5 folds); channels are ten one-vs-rest logistic
-regressions fitted on relevant texts only, so they estimate P(channel | relevant).
+Features: TF-IDF word uni- and bigrams plus the 0/1 codebook cues of
+:mod:`upr_elect.classifier.cues`. Relevance is a three-class logistic regression whose
+probabilities are calibrated by ``CalibratedClassifierCV`` (sigmoid, 5 folds); channels are
+ten one-vs-rest logistic regressions (balanced class weights) fitted on relevant texts
+only, so they estimate P(channel | relevant).
 """
 
 from __future__ import annotations
@@ -17,6 +19,9 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.multiclass import OneVsRestClassifier
 
+import scipy.sparse as sp
+
+from .cues import CUES, cue_features
 from .inference import ModelError, Thresholds, sha256_of
 from .labels import CHANNELS, RELEVANCE
 
@@ -32,7 +37,7 @@ def make_vectorizer(max_features: int) -> TfidfVectorizer:
 
 
 class BaselineModel:
-    """TF-IDF word uni- and bigrams with calibrated logistic regression.
+    """TF-IDF word uni- and bigrams plus codebook cues, with calibrated logistic regression.
 
     Parameters
     ----------
@@ -56,7 +61,7 @@ class BaselineModel:
         self.thresholds = Thresholds()
         self.card: dict = {}
 
-    def fit(self, texts, relevance, channels, sample_weight=None) -> "BaselineModel":
+    def fit(self, texts, relevance, channels) -> "BaselineModel":
         """Fit on distinct texts.
 
         Parameters
@@ -64,18 +69,16 @@ class BaselineModel:
         texts : sequence of str, length n
         relevance : sequence of str, length n, values in :data:`RELEVANCE`
         channels : ndarray of shape (n, 10), multi-hot in :data:`CHANNELS` order
-        sample_weight : ndarray of shape (n,), optional
         """
         relevance = np.asarray(relevance)
-        weight = np.ones(len(relevance)) if sample_weight is None else np.asarray(sample_weight)
         self.vectorizer_ = make_vectorizer(self.max_features)
-        X = self.vectorizer_.fit_transform(texts)
+        self.vectorizer_.fit(texts)
         # skops saves plain ints fast and numpy ints very slowly.
         self.vectorizer_.vocabulary_ = {k: int(v) for k, v in self.vectorizer_.vocabulary_.items()}
+        X = self.features(texts)
         y = np.array([RELEVANCE.index(v) for v in relevance])
         self.relevance_ = CalibratedClassifierCV(
-            LogisticRegression(C=self.C, class_weight="balanced", max_iter=3000),
-            method="sigmoid", cv=5).fit(X, y, sample_weight=weight)
+            LogisticRegression(C=self.C, max_iter=3000), method="sigmoid", cv=5).fit(X, y)
         relevant = relevance != "none"
         # A channel no relevant training text has gets a constant predictor (probability 0).
         self.channels_ = OneVsRestClassifier(
@@ -91,20 +94,25 @@ class BaselineModel:
         p_relevance : ndarray of shape (n, 3), rows sum to 1
         p_channels : ndarray of shape (n, 10), each in [0, 1]
         """
-        X = self.vectorizer_.transform(texts)
+        X = self.features(texts)
         return self.relevance_.predict_proba(X), self.channels_.predict_proba(X)
 
+    def features(self, texts) -> sp.csr_matrix:
+        """Feature matrix of shape (n, n_ngrams + n_cues): TF-IDF, then codebook cues."""
+        return sp.hstack([self.vectorizer_.transform(texts), cue_features(texts)], format="csr")
+
     def evidence(self, text: str, k: int = 5) -> list[str]:
-        """The ``k`` n-grams of ``text`` that push its relevance score up most.
+        """The ``k`` n-grams or cues (``cue:<name>``) of ``text`` that push its relevance
+        score up most.
 
         Contribution of an n-gram = its TF-IDF value times (mean over calibration folds of)
         the logistic-regression weight of "direct" plus "indirect" minus "none".
         """
-        X = self.vectorizer_.transform([text]).tocsr()
+        X = self.features([text])
         coefs = np.mean([c.estimator.coef_ for c in self.relevance_.calibrated_classifiers_], axis=0)
         direction = coefs[0] + coefs[1] - 2 * coefs[2]
         contrib = X.data * direction[X.indices]
-        names = self.vectorizer_.get_feature_names_out()
+        names = [*self.vectorizer_.get_feature_names_out(), *(f"cue:{c}" for c in CUES)]
         order = np.argsort(-contrib)[:k]
         return [str(names[X.indices[i]]) for i in order if contrib[i] > 0]
 

@@ -7,13 +7,14 @@ non-text cell) is written with its ``input_problem`` and empty labels, never dro
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Callable
 
 import numpy as np
 import pandas as pd
 
-from ..data.loaders import Chunk, InputWarning, read_tables, split_tags
+from ..data.loaders import Chunk, InputWarning, input_files, read_tables, split_tags
 from ..data.outputs import AtomicTableWriter
 from .inference import decide
 from .labels import ELECTIONS_TAG, OHCHR_ELECTION_THEMES
@@ -84,18 +85,38 @@ def label_chunk(model, chunk: Chunk) -> pd.DataFrame:
 
 @dataclass
 class LabelSummary:
-    """Counts of one labelling job; ``read == labelled + not_labelled``."""
+    """Counts of one labelling job: ``read == labelled + rejected``. ``rejects`` lists the
+    rejected records' places (``source_file``, ``source_row``, ``rec_id``, ``problem``)."""
 
     read: int = 0
     labelled: int = 0
-    not_labelled: int = 0
+    rejected: int = 0
     untagged_candidates: int = 0
     relevance: dict = field(default_factory=dict)
+    rejects: list = field(default_factory=list)
     warnings: list = field(default_factory=list)
+
+    def add(self, labelled: pd.DataFrame) -> None:
+        """Count one labelled chunk."""
+        self.read += len(labelled)
+        done = labelled["relevance"].notna()
+        self.labelled += int(done.sum())
+        self.rejected += int((~done).sum())
+        self.untagged_candidates += int(labelled["untagged_candidate"].fillna(False).astype(bool).sum())
+        for value, count in labelled.loc[done, "relevance"].value_counts().items():
+            self.relevance[value] = self.relevance.get(value, 0) + int(count)
+        bad = labelled.loc[~done, ["source_file", "source_row", "rec_id", "input_problem"]]
+        self.rejects += [[str(f), int(r), i, p] for f, r, i, p in bad.itertuples(index=False)]
+
+
+def rejects_path(output) -> Path:
+    """Where the rejects of ``output`` go: ``OUT.rejects.csv`` beside it."""
+    output = Path(output)
+    return output.with_name(output.name + ".rejects.csv")
 
 
 def label_files(model, inputs, output, on_chunk: Callable[[int], None] | None = None,
-                **read_options) -> LabelSummary:
+                resume: bool = False, **read_options) -> LabelSummary:
     """Label every record of ``inputs`` into ``output``.
 
     Parameters
@@ -105,9 +126,14 @@ def label_files(model, inputs, output, on_chunk: Callable[[int], None] | None = 
     inputs : list of str or Path
         Files or folders (folders read in file-name order).
     output : str or Path
-        ``.csv``, ``.jsonl`` or ``.parquet``; written atomically.
+        ``.csv``, ``.jsonl`` or ``.parquet``; written atomically. Records that cannot be
+        labelled stay in it (with ``input_problem``) and are also listed, with their place
+        in the source, in ``OUT.rejects.csv`` (written only when there are any).
     on_chunk : callable(int), optional
         Called with the number of records of each finished chunk (for progress bars).
+    resume : bool
+        Continue an interrupted run of the same job from its last complete chunk; the
+        result is byte-identical to an uninterrupted run.
     read_options
         Passed to :func:`upr_elect.data.loaders.read_table`.
 
@@ -120,22 +146,31 @@ def label_files(model, inputs, output, on_chunk: Callable[[int], None] | None = 
     InputError, OutputError
         Nothing is written to ``output`` in that case.
     """
-    writer = AtomicTableWriter(output)
-    summary = LabelSummary()
+    files = input_files(inputs)
+    job = {"inputs": [str(f) for f in files], "sizes": [f.stat().st_size for f in files],
+           "model": model_tag(model), "options": {k: v for k, v in read_options.items() if v is not None}}
+    writer = AtomicTableWriter(output, job=job, resume=resume)
+    summary = LabelSummary(**writer.state) if resume else LabelSummary()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", InputWarning)
-        for chunk in read_tables(inputs, **read_options):
-            labelled = label_chunk(model, chunk)
-            writer.write(labelled)
-            summary.read += len(labelled)
-            done = labelled["relevance"].notna()
-            summary.labelled += int(done.sum())
-            summary.not_labelled += int((~done).sum())
-            summary.untagged_candidates += int(labelled["untagged_candidate"].fillna(False).astype(bool).sum())
-            for value, count in labelled.loc[done, "relevance"].value_counts().items():
-                summary.relevance[value] = summary.relevance.get(value, 0) + int(count)
-            if on_chunk:
-                on_chunk(len(labelled))
+        try:
+            for number, chunk in enumerate(read_tables(files, **read_options)):
+                if number < writer.chunks_done:
+                    continue
+                labelled = label_chunk(model, chunk)
+                summary.add(labelled)
+                writer.state = {k: v for k, v in asdict(summary).items() if k != "warnings"}
+                writer.write(labelled)
+                if on_chunk:
+                    on_chunk(len(labelled))
+        except Exception:
+            if not resume:
+                writer.abort()
+            raise
     summary.warnings = [str(w.message) for w in caught if issubclass(w.category, InputWarning)]
+    rejects_path(output).unlink(missing_ok=True)
+    if summary.rejects:
+        pd.DataFrame(summary.rejects, columns=["source_file", "source_row", "rec_id", "problem"]).to_csv(
+            rejects_path(output), index=False, lineterminator="\n")
     writer.commit()
     return summary

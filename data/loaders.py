@@ -198,12 +198,12 @@ def _sniff_separator(path: Path, encoding: str) -> str:
     return best if counts[best] else ","
 
 
-def _csv_chunks(path: Path, sep: str | None, encoding: str, names=None) -> Iterator[pd.DataFrame]:
+def _csv_chunks(path: Path, sep: str | None, encoding: str, chunk_rows: int, names=None) -> Iterator[pd.DataFrame]:
     _check_utf8(path, encoding)
     sep = sep or _sniff_separator(path, encoding)
     try:
         reader = pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False, encoding=encoding,
-                             chunksize=CHUNK_ROWS, header=0, names=names, quotechar='"',
+                             chunksize=chunk_rows, header=0, names=names, quotechar='"',
                              index_col=False)
         while True:
             with warnings.catch_warnings():
@@ -219,7 +219,7 @@ def _csv_chunks(path: Path, sep: str | None, encoding: str, names=None) -> Itera
         raise InputError(path, f"is not a well-formed table with separator {sep!r}: {err}") from None
 
 
-def _jsonl_chunks(path: Path, encoding: str) -> Iterator[pd.DataFrame]:
+def _jsonl_chunks(path: Path, encoding: str, chunk_rows: int) -> Iterator[pd.DataFrame]:
     _check_utf8(path, encoding)
     rows = []
     with open(path, encoding=encoding) as fh:
@@ -233,31 +233,31 @@ def _jsonl_chunks(path: Path, encoding: str) -> Iterator[pd.DataFrame]:
             if not isinstance(record, dict):
                 raise InputError(path, "is not a JSON object", number, "line")
             rows.append(record)
-            if len(rows) == CHUNK_ROWS:
+            if len(rows) == chunk_rows:
                 yield pd.DataFrame(rows)
                 rows = []
     if rows:
         yield pd.DataFrame(rows)
 
 
-def _parquet_chunks(path: Path) -> Iterator[pd.DataFrame]:
+def _parquet_chunks(path: Path, chunk_rows: int) -> Iterator[pd.DataFrame]:
     import pyarrow.parquet as pq
 
     try:
         parquet = pq.ParquetFile(path)
     except Exception as err:  # pyarrow raises several types for damaged files
         raise InputError(path, f"is not a readable Parquet file ({err})") from None
-    for batch in parquet.iter_batches(batch_size=CHUNK_ROWS):
+    for batch in parquet.iter_batches(batch_size=chunk_rows):
         yield batch.to_pandas()
 
 
-def _xlsx_chunks(path: Path) -> Iterator[pd.DataFrame]:
+def _xlsx_chunks(path: Path, chunk_rows: int) -> Iterator[pd.DataFrame]:
     try:
         frame = pd.read_excel(path, sheet_name=0, dtype=object, engine="openpyxl")
     except Exception as err:  # openpyxl raises several types for damaged files
         raise InputError(path, f"is not a readable XLSX workbook ({err})") from None
-    for start in range(0, len(frame), CHUNK_ROWS):
-        yield frame.iloc[start:start + CHUNK_ROWS]
+    for start in range(0, len(frame), chunk_rows):
+        yield frame.iloc[start:start + chunk_rows]
 
 
 def _find_column(columns, wanted: str | None, known: tuple, path: Path, what: str,
@@ -307,7 +307,8 @@ def _prepare_upr_info(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
 
 def read_table(path, fmt: str | None = None, text_column: str | None = None,
                tags_column: str | None = None, sep: str | None = None,
-               encoding: str = "utf-8-sig", ids: RecordIds | None = None) -> Iterator[Chunk]:
+               encoding: str = "utf-8-sig", chunk_rows: int = CHUNK_ROWS,
+               ids: RecordIds | None = None) -> Iterator[Chunk]:
     """Read one table file chunk by chunk, in row order.
 
     Parameters
@@ -323,13 +324,15 @@ def read_table(path, fmt: str | None = None, text_column: str | None = None,
         CSV separator; sniffed from the header line if omitted.
     encoding : str
         Text encoding of CSV / JSONL files (default UTF-8 with or without a byte-order mark).
+    chunk_rows : int
+        Records per chunk (memory use grows with it, not with the file).
     ids : RecordIds, optional
         Shared across files so that ``rec_id`` occurrence numbers run over a whole job.
 
     Yields
     ------
     Chunk
-        At most :data:`CHUNK_ROWS` records each; ``source_row`` is the 1-based data row.
+        At most ``chunk_rows`` records each; ``source_row`` is the 1-based data row.
 
     Raises
     ------
@@ -347,23 +350,23 @@ def read_table(path, fmt: str | None = None, text_column: str | None = None,
     ids = ids or RecordIds()
     if fmt in DOCUMENT_FORMATS:
         document = read_document(path, fmt)
-        frames = (document.iloc[i:i + CHUNK_ROWS] for i in range(0, len(document), CHUNK_ROWS))
+        frames = (document.iloc[i:i + chunk_rows] for i in range(0, len(document), chunk_rows))
         text_column, tags_column = "text", "themes"
         others = sorted(set(document["language"]) - {"en", ""})
         if others:
             warnings.warn(InputWarning(f"{path}: language {', '.join(others)} detected; the models were "
                                        "trained on English texts, so labels may be less accurate"))
     elif fmt == "upr-info":
-        frames = _csv_chunks(path, ";", encoding, names=UPR_INFO_COLUMNS)
+        frames = _csv_chunks(path, ";", encoding, chunk_rows, names=UPR_INFO_COLUMNS)
         text_column, tags_column = "recommendation", "issues"
     elif fmt in ("csv", "tsv"):
-        frames = _csv_chunks(path, "\t" if fmt == "tsv" else sep, encoding)
+        frames = _csv_chunks(path, "\t" if fmt == "tsv" else sep, encoding, chunk_rows)
     elif fmt == "jsonl":
-        frames = _jsonl_chunks(path, encoding)
+        frames = _jsonl_chunks(path, encoding, chunk_rows)
     elif fmt == "parquet":
-        frames = _parquet_chunks(path)
+        frames = _parquet_chunks(path, chunk_rows)
     else:
-        frames = _xlsx_chunks(path)
+        frames = _xlsx_chunks(path, chunk_rows)
 
     start, id_column, any_rows = 1, None, False
     for frame in frames:

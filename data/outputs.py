@@ -39,23 +39,67 @@ class AtomicTableWriter:
     """Append DataFrames to ``path + '.partial'``; :meth:`commit` renames it to ``path``.
 
     List-valued columns are written as ``"; "``-joined strings in CSV and as lists in JSONL
-    and Parquet. Every chunk must have the columns of the first.
+    and Parquet. Every chunk must have the columns of the first. After each chunk a
+    checkpoint ``path + '.partial.json'`` records the job's identity, the chunks written and
+    the partial file's size, so an interrupted job can be resumed (CSV and JSONL).
 
     Parameters
     ----------
     path : str or Path
+    job : dict
+        What identifies the job (inputs, model, options); a resume must match it.
+
+    Attributes
+    ----------
+    state : dict
+        The caller's running totals (JSON-ready), saved with each checkpoint and restored on
+        resume.
+    chunks_done : int
+        Chunks already in the partial file.
     resume : bool
-        Keep an existing partial file and append to it (CSV and JSONL only).
+        Continue from the checkpoint of an interrupted run of the same job.
+
+    Raises
+    ------
+    OutputError
+        ``resume`` with Parquet output, without a checkpoint, or for another job.
     """
 
-    def __init__(self, path, resume: bool = False):
+    def __init__(self, path, job: dict | None = None, resume: bool = False):
         self.path = Path(path)
         self.fmt = output_format(self.path)
         self.partial = self.path.with_name(self.path.name + ".partial")
+        self.checkpoint = self.path.with_name(self.path.name + ".partial.json")
+        self.job = job or {}
         self.columns = None
         self._parquet = None
-        if not resume and self.partial.exists():
-            self.partial.unlink()
+        self.chunks_done = 0
+        self.state: dict = {}
+        if resume:
+            self._resume()
+        else:
+            self.partial.unlink(missing_ok=True)
+            self.checkpoint.unlink(missing_ok=True)
+
+    def _resume(self) -> None:
+        if self.fmt == "parquet":
+            raise OutputError(f"{self.path}: --resume works with .csv and .jsonl outputs")
+        if not self.checkpoint.is_file() or not self.partial.is_file():
+            raise OutputError(f"{self.path}: nothing to resume (no {self.checkpoint.name}); run without --resume")
+        state = json.loads(self.checkpoint.read_text(encoding="utf-8"))
+        if state["job"] != json.loads(json.dumps(self.job)):
+            raise OutputError(f"{self.path}: the interrupted run had other inputs, model or options; "
+                              "run without --resume to start again")
+        with open(self.partial, "r+b") as fh:  # drop a chunk written after the last checkpoint
+            fh.truncate(state["bytes"])
+        self.chunks_done, self.columns, self.state = state["chunks"], state["columns"], state["state"]
+
+    def _save_checkpoint(self) -> None:
+        state = {"job": self.job, "chunks": self.chunks_done, "columns": self.columns,
+                 "bytes": self.partial.stat().st_size, "state": self.state}
+        tmp = self.checkpoint.with_suffix(".tmp")
+        tmp.write_text(json.dumps(state), encoding="utf-8")
+        os.replace(tmp, self.checkpoint)
 
     def write(self, frame: pd.DataFrame) -> None:
         """Append one chunk (flushed to disk before returning)."""
@@ -75,12 +119,14 @@ class AtomicTableWriter:
                 out.to_csv(fh, index=False, header=header, lineterminator="\n")
                 fh.flush()
                 os.fsync(fh.fileno())
+            self._done()
         elif self.fmt == "jsonl":
             with open(self.partial, "a", encoding="utf-8") as fh:
                 for record in frame.to_dict(orient="records"):
                     fh.write(json.dumps({k: _plain(v) for k, v in record.items()}, ensure_ascii=False) + "\n")
                 fh.flush()
                 os.fsync(fh.fileno())
+            self._done()
         else:
             import pyarrow as pa
             import pyarrow.parquet as pq
@@ -91,6 +137,18 @@ class AtomicTableWriter:
             else:
                 table = pa.Table.from_pandas(frame, schema=self._parquet.schema, preserve_index=False)
             self._parquet.write_table(table)
+            self.chunks_done += 1
+
+    def _done(self) -> None:
+        self.chunks_done += 1
+        self._save_checkpoint()
+
+    def abort(self) -> None:
+        """Remove the partial file (the job stopped on an error it reported)."""
+        if self._parquet is not None:
+            self._parquet.close()
+        self.partial.unlink(missing_ok=True)
+        self.checkpoint.unlink(missing_ok=True)
 
     def commit(self) -> None:
         """Close the partial file and rename it to the final path."""
@@ -99,6 +157,7 @@ class AtomicTableWriter:
         if not self.partial.exists():
             self.partial.touch()
         os.replace(self.partial, self.path)
+        self.checkpoint.unlink(missing_ok=True)
 
 
 def _plain(value):

@@ -28,3 +28,35 @@ EXPORT_ROWS = [
     ["Borduria", "EEG", "", "Adopt a plan against domestic violence", "Dorvania", "Africa", "AU",
      "Supported", "3", "Women's rights", ""],
 ]
+
+
+EXAMPLE_LABELS = {
+    # id: (relevance, channels) for data/fixtures/example_recommendations.csv, coded by the
+    # project against the codebook.
+    "EX01": ("direct", ["electoral_process"]), "EX02": ("direct", ["vote_and_candidacy"]),
+    "EX03": ("indirect", ["expression_media", "security_defenders"]), "EX04": ("indirect", ["assembly"]),
+    "EX05": ("direct", ["participation_representation", "vote_and_candidacy"]),
+    "EX06": ("indirect", ["association_parties"]), "EX07": ("indirect", ["security_defenders"]),
+    "EX08": ("indirect", ["hate_speech_incitement"]), "EX09": ("indirect", ["participation_representation"]),
+    "EX10": ("none", []), "EX11": ("none", []), "EX12": ("none", []), "EX13": ("none", []),
+    "EX14": ("none", []), "EX15": ("direct", ["vote_and_candidacy"]), "EX16": ("indirect", ["expression_media"]),
+    "EX17": ("none", []), "EX18": ("none", []), "EX19": ("indirect", ["security_defenders"]), "EX20": ("none", []),
+}
+
+
+def fixture_table(copies: int = 3):
+    """A small training table (the example file's texts, each repeated with a numbered
+    variant) in the shape of ``training_table``."""
+    import pandas as pd
+
+    from upr_elect.cli import EXAMPLE
+
+    rows = pd.read_csv(EXAMPLE)
+    records = []
+    for k in range(copies):
+        for _, row in rows.iterrows():
+            relevance, channels = EXAMPLE_LABELS[row["id"]]
+            records.append({"text": f"{row['text']} (variant {k})" if k else row["text"], "relevance": relevance,
+                            "channels": channels, "source": "fixture", "stratum": "S4_untagged_other",
+                            "weight": 1.0})
+    return pd.DataFrame(records)

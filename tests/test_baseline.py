@@ -1,0 +1,64 @@
+import json
+
+import numpy as np
+import pytest
+
+from upr_elect.classifier.baseline import BaselineModel
+from upr_elect.classifier.cues import CUES
+from upr_elect.classifier.inference import ModelError, Thresholds, decide, load_model
+from upr_elect.training.datasets import channel_matrix
+from builders import fixture_table
+
+
+@pytest.fixture(scope="module")
+def fitted():
+    table = fixture_table()
+    model = BaselineModel(max_features=500, C=10.0, name="fixture-baseline").fit(
+        table["text"].tolist(), table["relevance"].to_numpy(), channel_matrix(table["channels"]))
+    model.thresholds = Thresholds(direct=0.4, relevant=0.5)
+    return model
+
+
+def test_probabilities_have_the_documented_shapes(fitted):
+    p_rel, p_ch = fitted.predict_proba(["Hold free elections", "Build more schools", "Protect journalists"])
+    assert p_rel.shape == (3, 3) and p_ch.shape == (3, 10)
+    assert np.allclose(p_rel.sum(axis=1), 1)
+    assert p_rel[0, 0] > p_rel[1, 0]  # an electoral text scores more direct than a school one
+
+
+def test_save_load_round_trip_and_tamper_check(fitted, tmp_path):
+    folder = tmp_path / "fixture-baseline"
+    fitted.save(folder, {"version": "test"})
+    reloaded = load_model(str(folder))
+    texts = ["Allow prisoners to vote", "Ratify the Convention against Torture"]
+    for a, b in zip(fitted.predict_proba(texts), reloaded.predict_proba(texts)):
+        assert np.array_equal(a, b)
+    assert reloaded.thresholds == fitted.thresholds
+    card = json.loads((folder / "card.json").read_text())
+    assert card["kind"] == "tfidf-linear" and set(card["files"]) == {"model.skops"}
+    with open(folder / "model.skops", "ab") as fh:
+        fh.write(b"\0")
+    with pytest.raises(ModelError, match="SHA-256 differs from the model card"):
+        load_model(str(folder))
+
+
+def test_missing_model_is_a_clear_error(tmp_path):
+    with pytest.raises(ModelError, match="no such model folder or shipped model"):
+        load_model(str(tmp_path / "nowhere"))
+
+
+def test_evidence_names_ngrams_of_the_text(fitted):
+    evidence = fitted.evidence("Guarantee the right to peaceful assembly of demonstrators", k=3)
+    assert evidence and len(evidence) <= 3
+    vocabulary = set(fitted.vectorizer_.vocabulary_) | {f"cue:{c}" for c in CUES}
+    assert set(evidence) <= vocabulary
+
+
+def test_decide_applies_thresholds_and_gives_relevant_texts_a_channel():
+    p_rel = np.array([[0.6, 0.2, 0.2], [0.1, 0.5, 0.4], [0.1, 0.1, 0.8]])
+    p_ch = np.full((3, 10), 0.1)
+    p_ch[1, 5] = 0.9
+    relevance, channels = decide(p_rel, p_ch, Thresholds(direct=0.5, relevant=0.5))
+    assert relevance == ["direct", "indirect", "none"]
+    assert channels[0] == ["electoral_process"]  # argmax fallback (all ties: first channel)
+    assert channels[1] == ["assembly"] and channels[2] == []

@@ -1,0 +1,157 @@
+import json
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from upr_elect.classifier.baseline import BaselineModel
+from upr_elect.classifier.inference import Thresholds
+from upr_elect.cli import EXAMPLE, app
+from upr_elect.training.datasets import channel_matrix
+from builders import fixture_table
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def model_dir(tmp_path_factory):
+    """A small baseline fitted on the project's fixture texts (never shipped)."""
+    table = fixture_table()
+    model = BaselineModel(max_features=500, C=10.0, name="fixture-baseline").fit(
+        table["text"].tolist(), table["relevance"].to_numpy(), channel_matrix(table["channels"]))
+    model.thresholds = Thresholds(direct=0.4, relevant=0.5)
+    folder = tmp_path_factory.mktemp("models") / "fixture-baseline"
+    model.save(folder, {"version": "test"})
+    return str(folder)
+
+
+def label(*args):
+    return runner.invoke(app, ["label", *map(str, args)])
+
+
+def test_label_example_keeps_rows_order_and_columns(model_dir, tmp_path):
+    out = tmp_path / "labels.csv"
+    result = label(EXAMPLE, "--output", out, "--model", model_dir)
+    assert result.exit_code == 0, result.output
+    assert "read 20 records, labelled 20" in result.output
+    frame = pd.read_csv(out, keep_default_na=False)
+    source = pd.read_csv(EXAMPLE, keep_default_na=False)
+    assert frame["id"].tolist() == source["id"].tolist()
+    assert frame["text"].tolist() == source["text"].tolist()
+    assert list(frame.columns) == ["rec_id", "source_file", "source_row", "input_problem", *source.columns,
+                                   "relevance", "p_direct", "p_indirect", "channels", "model",
+                                   "untagged_candidate"]
+    assert set(frame["relevance"]) <= {"direct", "indirect", "none"}
+    assert (frame["model"] == "fixture-baseline@test").all()
+    by_id = frame.set_index("id")
+    assert by_id.loc["EX01", "relevance"] == "direct"
+    assert by_id.loc["EX01", "untagged_candidate"] == "False"  # tagged Elections already
+    assert by_id.loc["EX02", "untagged_candidate"] == ""  # no tags at all: unknown
+    assert by_id.loc["EX12", "relevance"] == "none" and by_id.loc["EX12", "untagged_candidate"] == "False"
+    candidates = frame[frame["untagged_candidate"] == "True"]
+    assert len(candidates) and (candidates["relevance"] != "none").all()
+    assert (candidates["issues"] != "Elections").all()
+
+
+def test_output_is_deterministic_and_formats_agree(model_dir, tmp_path):
+    first, second = tmp_path / "a.csv", tmp_path / "b.csv"
+    label(EXAMPLE, "-o", first, "--model", model_dir)
+    label(EXAMPLE, "-o", second, "--model", model_dir)
+    assert first.read_bytes() == second.read_bytes()
+    label(EXAMPLE, "-o", tmp_path / "c.jsonl", "--model", model_dir)
+    label(EXAMPLE, "-o", tmp_path / "d.parquet", "--model", model_dir)
+    records = [json.loads(line) for line in (tmp_path / "c.jsonl").read_text().splitlines()]
+    parquet = pd.read_parquet(tmp_path / "d.parquet")
+    csv = pd.read_csv(first, keep_default_na=False)
+    assert [r["rec_id"] for r in records] == parquet["rec_id"].tolist() == csv["rec_id"].tolist()
+    assert [r["relevance"] for r in records] == parquet["relevance"].tolist() == csv["relevance"].tolist()
+    assert [r["channels"] for r in records] == [list(c) for c in parquet["channels"]]
+    assert csv["channels"].tolist() == ["; ".join(r["channels"]) for r in records]
+
+
+def test_empty_text_is_kept_flagged_and_counted(model_dir, tmp_path):
+    source = tmp_path / "recs.csv"
+    source.write_text("text,country\nHold free elections,Arcadia\n,Borduria\nBuild schools,Carpania\n")
+    out = tmp_path / "out.csv"
+    result = label(source, "-o", out, "--model", model_dir)
+    assert result.exit_code == 0
+    assert "row 2: empty text; kept, not labelled" in result.output
+    assert "read 3 records, labelled 2" in result.output and "rejected 1 (listed in" in result.output
+    frame = pd.read_csv(out, keep_default_na=False)
+    assert frame["country"].tolist() == ["Arcadia", "Borduria", "Carpania"]
+    assert frame["input_problem"].tolist() == ["", "empty text", ""]
+    assert frame["relevance"][1] == "" and frame["relevance"][0] != ""
+
+
+@pytest.mark.parametrize("content, options, message", [
+    (b"id,body\n1,Hold free elections\n", [], "has no text column (columns: id, body)"),
+    (b"text;country\nHold free elections;Arcadia\n", ["--sep", ","], "separator is probably wrong"),
+    (b"text\nProt\xe9ger les journalistes\n", [], "line 2: byte 0xe9 at column 5 is not valid utf-8"),
+])
+def test_bad_inputs_give_one_clear_error_and_no_output(model_dir, tmp_path, content, options, message):
+    source = tmp_path / "bad.csv"
+    source.write_bytes(content)
+    out = tmp_path / "out.csv"
+    result = label(source, "-o", out, "--model", model_dir, *options)
+    assert result.exit_code == 2
+    assert message in " ".join(result.output.split())
+    assert "bad.csv" in result.output and "Traceback" not in result.output
+    assert not out.exists() and not (tmp_path / "out.csv.partial").exists()
+
+
+def test_missing_input_and_bad_output_extension(model_dir, tmp_path):
+    result = label(tmp_path / "nothing.csv", "-o", tmp_path / "o.csv", "--model", model_dir)
+    assert result.exit_code == 2 and "nothing.csv: no such file or folder" in result.output
+    result = label(EXAMPLE, "-o", tmp_path / "o.xls", "--model", model_dir)
+    assert result.exit_code == 2 and "output must end in .csv, .jsonl or .parquet" in result.output
+
+
+def test_default_command_uses_the_shipped_model(tmp_path):
+    out = tmp_path / "labels.csv"
+    result = label("-o", out)
+    assert result.exit_code == 0, result.output
+    frame = pd.read_csv(out, keep_default_na=False)
+    assert len(frame) == 20 and frame["model"][0].split("@")[0] in ("transformer-minilm", "baseline-tfidf")
+
+
+def test_resume_after_kill_gives_the_same_file(model_dir, tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    rows = pd.read_csv(EXAMPLE)
+    big = pd.concat([rows.assign(id=rows["id"] + f"-{k}") for k in range(500)], ignore_index=True)
+    source = tmp_path / "big.csv"
+    big.to_csv(source, index=False)
+    command = [sys.executable, "-m", "upr_elect.cli", "label", str(source), "--model", model_dir,
+               "--chunk-size", "50"]
+    whole = tmp_path / "whole.csv"
+    subprocess.run(command + ["-o", str(whole)], check=True, capture_output=True)
+
+    out = tmp_path / "out.csv"
+    checkpoint = tmp_path / "out.csv.partial.json"
+    process = subprocess.Popen(command + ["-o", str(out)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 120
+    while time.time() < deadline and process.poll() is None:
+        if checkpoint.exists() and json.loads(checkpoint.read_text() or "{}").get("chunks", 0) >= 3:
+            os.kill(process.pid, signal.SIGKILL)
+            break
+        time.sleep(0.005)
+    process.wait()
+    assert process.returncode == -signal.SIGKILL, "the run finished before it could be interrupted"
+    assert not out.exists() and (tmp_path / "out.csv.partial").exists()
+
+    result = runner.invoke(app, ["label", str(source), "-o", str(out), "--model", model_dir,
+                                 "--chunk-size", "50", "--resume"])
+    assert result.exit_code == 0, result.output
+    assert "read 10,000 records" in result.output
+    assert out.read_bytes() == whole.read_bytes()
+    assert not checkpoint.exists()
+
+
+def test_resume_refuses_another_job(model_dir, tmp_path):
+    out = tmp_path / "out.csv"
+    result = label(EXAMPLE, "-o", out, "--model", model_dir, "--resume")
+    assert result.exit_code == 2 and "nothing to resume" in result.output

@@ -1,0 +1,173 @@
+"""``upr-elect suggest`` and ``review``: ranking with evidence, the reviewed-file checks, the
+append-only label store, and the loop back into training (on fixtures written here)."""
+
+import sqlite3
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from test_count import fit_fixture_model, fixture_export, fixture_texts
+from upr_elect.classifier import suggest as suggest_module
+from upr_elect.classifier.baseline import BaselineModel
+from upr_elect.classifier.batch import label_files
+from upr_elect.classifier.inference import load_model
+from upr_elect.classifier.suggest import read_labelled, suggest, write_suggestions
+from upr_elect.commands_issue4 import review
+from upr_elect.data.loaders import InputError
+from upr_elect.data.review_store import ReviewStore, merge_reviews, parse_decision, read_reviewed
+from upr_elect.training.datasets import channel_matrix
+
+
+@pytest.fixture(scope="module")
+def labelled(tmp_path_factory):
+    root = tmp_path_factory.mktemp("suggest")
+    model_dir = fit_fixture_model(root / "fixture-model")
+    path = root / "labels.csv"
+    label_files(load_model(str(model_dir)), [fixture_export(root / "export.csv")], path)
+    return read_labelled([path], str(model_dir))
+
+
+def test_suggest_ranks_untagged_relevant_texts_with_evidence(labelled):
+    out = suggest(labelled, top=100, min_probability=0.0)
+    frame = labelled.frame
+    tagged_texts = set(frame.loc[frame["issues"] == "Elections", "recommendation"])
+    relevant_untagged = frame[frame["relevance"].isin(["direct", "indirect"]) & (frame["issues"] != "Elections")]
+    assert set(out["text"]) == set(relevant_untagged["recommendation"])
+    assert not set(out["text"]) & tagged_texts
+    assert out["text"].is_unique and out["rank"].tolist() == list(range(1, len(out) + 1))
+    assert out["p_relevant"].is_monotonic_decreasing
+    shared = out[out["n_rows"] == 2]
+    assert len(shared) > 0  # texts recommended by two States are one suggestion
+    for s in out.itertuples():
+        assert s.evidence
+        # n-grams of the text itself, or codebook cues the baseline names "cue:<name>"
+        assert all(gram.startswith("cue:") or all(w in s.text.lower() for w in gram.split()) for gram in s.evidence)
+    assert (out["evidence_from"] == "fixture-model@test").all()
+    assert list(out.columns[-3:]) == ["decision", "reviewer", "comment"] and (out["decision"] == "").all()
+
+    assert len(suggest(labelled, top=3, min_probability=0.0)) == 3
+    assert (suggest(labelled, min_probability=0.99)["p_relevant"] >= 0.99).all()
+    by_channel = suggest(labelled, top=100, min_probability=0.0, channel="assembly")
+    assert len(by_channel) > 0 and by_channel["channels"].map(lambda c: "assembly" in c).all()
+    by_state = suggest(labelled, top=100, min_probability=0.0, state="arcadia")
+    assert len(by_state) > 0 and (by_state["state_under_review"] == "Arcadia").all()
+    by_session = suggest(labelled, top=100, min_probability=0.0, sessions={13, 14})
+    assert len(by_session) > 0 and by_session["session"].isin([13, 14]).all()
+    with pytest.raises(ValueError, match="unknown channel"):
+        suggest(labelled, channel="elections")
+
+
+def test_models_without_evidence_borrow_the_baselines_and_say_so(labelled, monkeypatch):
+    class NoEvidence:
+        def __init__(self, model):
+            self.name, self.card = model.name, model.card
+
+    monkeypatch.setattr(suggest_module, "load_model", lambda name: labelled.model)
+    borrowed = suggest_module.Labelled(labelled.frame, labelled.text_column, labelled.tags_column,
+                                       NoEvidence(labelled.model))
+    out = suggest(borrowed, top=2, min_probability=0.0)
+    assert (out["evidence_from"] == "fixture-model@test (baseline evidence, not the labelling model's)").all()
+    assert out["evidence"].map(len).gt(0).all()
+
+
+def test_parse_decision_vocabulary():
+    assert parse_decision(" Accept ", "indirect", ["assembly"]) == ("accept", "indirect", ["assembly"])
+    assert parse_decision("reject", "direct", ["electoral_process"]) == ("reject", "none", [])
+    assert parse_decision("channels: assembly, expression_media", "indirect", ["assembly"]) == (
+        "channels:expression_media;assembly", "indirect", ["expression_media", "assembly"])
+    for bad, message in (("acept", "is not one of"), ("channels:media", "unknown channel"),
+                         ("channels:", "names no channel")):
+        with pytest.raises(ValueError, match=message):
+            parse_decision(bad, "direct", [])
+
+
+def reviewed_copy(csv_path, target, decisions: dict, reviewer="ana", comment=""):
+    """Fill decisions like a reviewer would in a spreadsheet, saving next to the JSONL."""
+    frame = pd.read_csv(csv_path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    for rank, decision in decisions.items():
+        frame.loc[frame["rank"] == str(rank), ["decision", "reviewer", "comment"]] = [decision, reviewer, comment]
+    frame.to_csv(target, index=False)
+    return target
+
+
+def test_reviewed_file_problems_are_named_by_file_and_row(labelled, tmp_path):
+    csv_path, jsonl_path = write_suggestions(suggest(labelled, top=5, min_probability=0.0), tmp_path / "s.csv")
+    frame = pd.read_csv(csv_path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    frame.loc[0, ["decision", "reviewer"]] = ["acept", "ana"]
+    frame.loc[1, ["decision", "reviewer"]] = ["accept", ""]
+    frame.loc[2, ["rec_id", "decision", "reviewer"]] = ["Rnot-a-suggestion", "reject", "ana"]
+    frame = pd.concat([frame, frame.iloc[[3]]])
+    frame.to_csv(tmp_path / "bad.csv", index=False)
+    with pytest.raises(InputError) as caught:
+        read_reviewed(tmp_path / "bad.csv", jsonl_path)
+    message = str(caught.value)
+    assert message.startswith(f"{tmp_path / 'bad.csv'}: 4 problem(s), nothing stored")
+    assert "row 1: decision 'acept' is not one of accept, reject" in message
+    assert "row 2: no reviewer" in message
+    assert "row 3: rec_id 'Rnot-a-suggestion' is not in the suggestion file s.jsonl" in message
+    assert "row 6: rec_id" in message and "repeats row 4" in message
+    with pytest.raises(InputError, match="no such suggestion file"):
+        read_reviewed(tmp_path / "bad.csv")
+    # --reviewer fills empty reviewer cells; rows without a decision are not reviewed yet.
+    reviewed = reviewed_copy(csv_path, tmp_path / "ok.csv", {2: "reject"}, reviewer="")
+    decisions = read_reviewed(reviewed, jsonl_path, reviewer="zoe")
+    assert decisions[["rec_id", "decision", "reviewer"]].values.tolist() == [[frame.iloc[1]["rec_id"], "reject", "zoe"]]
+
+
+def test_store_is_append_only_and_the_latest_decision_wins(labelled, tmp_path):
+    csv_path, jsonl_path = write_suggestions(suggest(labelled, top=3, min_probability=0.0), tmp_path / "s.csv")
+    store = ReviewStore(tmp_path / "store.sqlite")
+    first = read_reviewed(reviewed_copy(csv_path, tmp_path / "a.csv", {1: "accept"}), jsonl_path)
+    second = read_reviewed(reviewed_copy(csv_path, tmp_path / "b.csv", {1: "reject"}, reviewer="ben"), jsonl_path)
+    assert store.add(first, "a.csv") == (1, 0)
+    assert store.add(second, "b.csv") == (1, 0)
+    assert store.add(first, "a.csv") == (0, 1)  # re-reviewing an old file revives nothing
+    latest = store.decisions()
+    assert latest[["decision", "reviewer", "relevance"]].values.tolist() == [["reject", "ben", "none"]]
+    assert len(store.decisions(latest=False)) == 2
+    with sqlite3.connect(store.path) as db, pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        db.execute("DELETE FROM decisions")
+
+
+def test_suggest_review_train_loop_end_to_end(labelled, tmp_path, capsys):
+    suggestions = suggest(labelled, top=6, min_probability=0.0)
+    csv_path, jsonl_path = write_suggestions(suggestions, tmp_path / "suggestions.csv")
+    first_channels = suggestions.loc[0, "channels"]
+    new_channels = "security_defenders" if "security_defenders" not in first_channels else "assembly"
+    reviewed = reviewed_copy(csv_path, tmp_path / "suggestions.csv",
+                             {1: f"channels:{new_channels}", 2: "reject", 3: "accept"}, comment="checked")
+    store = tmp_path / "labels.sqlite"
+
+    review(reviewed, suggestions=None, store=store, reviewer=None)
+    assert "3 decisions" in capsys.readouterr().out
+    review(reviewed, suggestions=None, store=store, reviewer=None)
+    assert "0 stored, 3 already in the store" in capsys.readouterr().out
+    decisions = ReviewStore(store).decisions()
+    assert len(ReviewStore(store).decisions(latest=False)) == 3
+    by_rank = decisions.set_index("rec_id").loc[suggestions["rec_id"].head(3)]
+    assert by_rank["relevance"].tolist() == [suggestions.loc[0, "relevance"], "none", suggestions.loc[2, "relevance"]]
+    assert by_rank["channels"].tolist()[0] == [new_channels]
+    assert by_rank["channels"].tolist()[2] == suggestions.loc[2, "channels"]
+    assert (by_rank["reviewer"] == "ana").all() and (by_rank["comment"] == "checked").all()
+    assert by_rank["stored_at"].str.match(r"\d{4}-\d\d-\d\dT").all()
+
+    texts = fixture_texts()
+    table = texts.assign(source="weak", stratum="S4_untagged_other", cycle=1, elections_tag=False, weight=1.0)
+    held_out = [suggestions.loc[2, "text"]]  # as if it were a gold text: never trained on
+    new_text = decisions.iloc[[0]].assign(text="Invite the special rapporteur on human rights defenders",
+                                          session=27)
+    merged = merge_reviews(table, pd.concat([decisions, new_text]), held_out=held_out)
+    assert len(merged) == len(table) + 1
+    reviewed_rows = merged.set_index("text").loc[[suggestions.loc[0, "text"], suggestions.loc[1, "text"]]]
+    assert reviewed_rows["source"].tolist() == ["review", "review"]
+    assert reviewed_rows["relevance"].tolist()[1] == "none" and reviewed_rows["channels"].tolist()[1] == []
+    assert reviewed_rows["channels"].tolist()[0] == [new_channels]
+    assert merged.set_index("text").loc[held_out[0], "source"] == "weak"
+    added = merged.iloc[-1]
+    assert (added["source"], added["stratum"], added["cycle"], added["weight"]) == ("review", "review", 3, 1.0)
+
+    model = BaselineModel(max_features=2000).fit(merged["text"].tolist(), merged["relevance"],
+                                                 channel_matrix(merged["channels"]))
+    p_relevance, _ = model.predict_proba([suggestions.loc[1, "text"]])
+    assert p_relevance.shape == (1, 3) and np.isclose(p_relevance.sum(), 1)

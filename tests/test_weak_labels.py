@@ -1,0 +1,63 @@
+import pandas as pd
+
+from upr_elect.training import weak_labels as W
+
+
+def label(text, tags=()):
+    return W.weak_label(text, tags)
+
+
+def test_electoral_subject_is_direct_with_vote_channel():
+    assert label("Guarantee the right to vote of persons with disabilities") == (
+        "direct", ("electoral_process", "vote_and_candidacy"))
+    assert label("Reform the electoral code before the next elections")[0] == "direct"
+
+
+def test_rule_7_non_public_votes_are_not_electoral():
+    # Rule 7: "election" of commission members and UN-resolution votes are not public votes.
+    assert label("Ensure a transparent election of the members of the human rights commission") == ("none", ())
+    assert label("Vote in favour of the General Assembly resolution on a moratorium on the death penalty") == (
+        "none", ())
+
+
+def test_civic_freedoms_are_indirect_with_their_channels():
+    assert label("Protect journalists from harassment and threats") == (
+        "indirect", ("expression_media", "security_defenders"))
+    assert label("Respect the right to peaceful assembly of students") == ("indirect", ("assembly",))
+    assert label("Prohibit hate speech against migrants in election campaigns")[0] == "direct"  # electoral word
+    assert label("Prohibit hate speech against migrants") == ("indirect", ("hate_speech_incitement",))
+
+
+def test_vetoes_apply_the_codebook_exceptions():
+    # Rule 10: capacity-building of organisations is none.
+    assert label("Provide training and financial support to civil society organisations working on health") == (
+        "none", ())
+    # Ruling: freedom of religion is none unless framed as expression.
+    assert label("Guarantee freedom of religion and belief for minorities in public life")[0] == "none"
+    assert label("Guarantee freedom of religion and freedom of expression")[0] == "indirect"
+
+
+def test_participation_in_political_life_is_indirect_but_seats_in_parliament_direct():
+    assert label("Promote the participation of women in political life and decision-making") == (
+        "indirect", ("participation_representation",))
+    assert label("Adopt quotas to increase the number of women in parliament")[0] == "direct"
+    assert label("Combat violence against women and girls") == ("none", ())
+
+
+def test_issue_tags_vote_only_with_matching_text():
+    assert label("Continue efforts in this area", ["Freedom of the press"]) == ("none", ())
+    assert label("Protect the rights of human rights workers", ["Human rights defenders"]) == (
+        "indirect", ("security_defenders",))
+    assert label("Continue efforts in this area", ["Elections"]) == ("direct", ("electoral_process",))
+
+
+def test_report_counts_coverage_and_silver_accuracy():
+    texts = pd.DataFrame({"text": ["Hold free elections", "Protect journalists from attacks", "Build schools"],
+                          "issues": [[], [], []]})
+    silver = pd.DataFrame({"text": ["Hold free elections", "Protect journalists from attacks"],
+                           "upr_info_issues": [[], []], "relevance": ["direct", "none"]})
+    table = W.report(texts, silver).set_index("function")
+    assert table.loc["lf_electoral_subject", "coverage"] == 1 / 3
+    assert table.loc["lf_electoral_subject", "silver_accuracy"] == 1.0
+    assert table.loc["lf_expression_media", "silver_accuracy"] == 0.0
+    assert table.loc["combined", "silver_accuracy"] == 0.5
