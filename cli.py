@@ -49,6 +49,14 @@ def clear_errors():
         raise typer.Exit(2) from None
 
 
+def _shown(path: Path) -> str:
+    """A path as the user would type it: relative to the working folder when inside it."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
 def _data(path: Optional[Path]):
     from .training.datasets import SharedData
 
@@ -138,7 +146,7 @@ def train(
         model = train_and_save(_data(data), output, kind, chosen, base_model,
                                progress=lambda m: errors.print(f"[dim]{m}[/]"))
     gold = model.card["gold_dev"]["weighted"][model.name]
-    console.print(f"saved {output}: dev gold (weighted) relevant F1 "
+    console.print(f"saved {_shown(output)}: dev gold (weighted) relevant F1 "
                   f"{gold['point']['relevant']['f1']:.3f}, direct F1 {gold['point']['direct']['f1']:.3f}")
 
 
@@ -163,6 +171,7 @@ def evaluate(
                                  progress=lambda m: errors.print(f"[dim]{m}[/]"))
     output.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     _print_gold_table(report["gold"])
+    _print_differences(report["gold"])
     if "tag_task" in report:
         _print_tag_table(report["tag_task"])
     console.print(f"report written to {output}")
@@ -193,6 +202,30 @@ def _print_gold_table(gold: dict) -> None:
         console.print(table)
 
 
+def _print_differences(gold: dict) -> None:
+    differences = gold.get("differences", {}).get("weighted", {})
+    if not differences:
+        return
+    reference = next(n for n in gold["weighted"] if n not in differences)
+    table = Table(title=f"weighted dev gold: {reference} minus each system (paired bootstrap 95 % interval); "
+                        "positive = the reference is ahead")
+    metrics = ("relevant.f1", "direct.f1", "channel_micro_f1", "relevance_macro_f1")
+    table.add_column("system")
+    for metric in metrics:
+        table.add_column(metric.replace(".", " "), justify="right")
+    for name, diffs in differences.items():
+        cells = []
+        for metric in metrics:
+            if metric in diffs:
+                d = diffs[metric]
+                low, high = -d["ci95"][1], -d["ci95"][0]
+                cells.append(f"{-d['difference']:+.3f} [{low:+.2f}, {high:+.2f}]")
+            else:
+                cells.append("—")
+        table.add_row(name, *cells)
+    console.print(table)
+
+
 def _print_tag_table(tag: dict) -> None:
     table = Table(title=f"Elections tag, distinct texts: train {tag['train']}; test {tag['test']}")
     for column in ("system", "average precision", "precision", "recall", "F1", "threshold"):
@@ -201,6 +234,7 @@ def _print_tag_table(tag: dict) -> None:
         table.add_row(name, f"{s['average_precision']:.3f}", f"{s['precision']:.3f}", f"{s['recall']:.3f}",
                       f"{s['f1']:.3f}", f"{s['threshold']:.3f}")
     console.print(table)
+    console.print(tag["note"])
 
 
 @app.command()
@@ -214,7 +248,7 @@ def info(
 
             console.print_json(data=read_card(resolve_model(model)))
             return
-        table = Table(title=f"shipped models ({MODELS_DIR})")
+        table = Table(title=f"shipped models ({_shown(MODELS_DIR)})")
         for column in ("model", "kind", "version", "relevant F1 (weighted)", "direct F1 (weighted)",
                        "trained on"):
             table.add_column(column)

@@ -187,9 +187,12 @@ def evidence_source(model):
 
 def suggest(labelled: Labelled, top: int = 50, min_probability: float = 0.5, sessions=None,
             state: str | None = None, channel: str | None = None, k: int = 5) -> pd.DataFrame:
-    """Untagged records the model labels election-relevant, most probable first.
+    """Untagged records the model labels election-relevant, most probable first (ties: higher
+    p_direct first, then rec_id).
 
-    One suggestion per distinct text (surrounding whitespace stripped): a text recommended
+    Records with no issue tag at all (session 27 of the 2018 export was never tagged) lack
+    the tag too and are kept; their empty ``issues`` cell shows it. One suggestion per
+    distinct text (surrounding whitespace stripped): a text recommended
     by several States, or to several States, is reviewed once; ``n_rows`` says how many
     records share it and ``rec_id`` is the first of them in input order.
 
@@ -248,7 +251,7 @@ def suggest(labelled: Labelled, top: int = 50, min_probability: float = 0.5, ses
                                                     text=frame.loc[keep, labelled.text_column].astype(str).str.strip())
     n_rows = rows.groupby("text")["rec_id"].transform("size")
     rows = rows.assign(n_rows=n_rows).drop_duplicates("text")
-    rows = rows.sort_values(["p_relevant", "rec_id"], ascending=[False, True], kind="stable").head(top)
+    rows = rows.sort_values(["p_relevant", "p_direct", "rec_id"], ascending=[False, False, True]).head(top)
     explainer, evidence_from = evidence_source(labelled.model)
     out = pd.DataFrame({
         "rank": np.arange(1, len(rows) + 1),

@@ -48,7 +48,8 @@ def test_issue_tags_vote_only_with_matching_text():
     assert label("Continue efforts in this area", ["Freedom of the press"]) == ("none", ())
     assert label("Protect the rights of human rights workers", ["Human rights defenders"]) == (
         "indirect", ("security_defenders",))
-    assert label("Continue efforts in this area", ["Elections"]) == ("direct", ("electoral_process",))
+    assert label("Continue efforts in this area", ["Elections"]) == ("indirect", ("participation_representation",))
+    assert label("Hold the local elections on time", ["Elections"]) == ("direct", ("electoral_process",))
 
 
 def test_report_counts_coverage_and_silver_accuracy():

@@ -2,8 +2,10 @@
 
 Recipe (one ``transformers.Trainer`` run on the CPU):
 
-1. Hold out 10 % of the training table's distinct texts (stratified by relevance) for
-   validation: early stopping, calibration and thresholds. The dev gold set is not used.
+1. Hold out a share of the training table's distinct texts (stratified by relevance) for
+   validation: early stopping on all of them; calibration and thresholds on the held-out
+   silver texts (:func:`~upr_elect.training.train.validation_weights`). The dev gold set is
+   not used.
 2. Down-sample ``none`` in the rest to ``none_ratio`` times the relevant texts (the lever
    for training time on 2 cores); weight the relevance loss by inverse square-root class
    frequency so that ``direct`` (under 1 % of texts) is not drowned.
@@ -29,7 +31,7 @@ from ..classifier.inference import decide
 from ..classifier.labels import CHANNELS, RELEVANCE
 from ..classifier.transformer import OUTPUT_NAMES, TransformerModel, probabilities
 from .datasets import channel_matrix
-from .train import SEED, choose_thresholds
+from .train import SEED, choose_thresholds, validation_weights
 
 
 def default_base_model() -> Path:
@@ -72,7 +74,7 @@ def _calibrate(logits: np.ndarray, relevance, weight) -> tuple[np.ndarray, float
 
 def finetune(table: pd.DataFrame, base_model: Path | None = None, name: str = "transformer-minilm",
              epochs: float = 3, batch_size: int = 16, learning_rate: float = 5e-5, none_ratio: float = 3.0,
-             max_steps: int = -1, validation_share: float = 0.1, progress=None) -> TransformerModel:
+             max_steps: int = -1, validation_share: float = 0.15, progress=None) -> TransformerModel:
     """Fine-tune ``base_model`` on a training table (see module docstring).
 
     Parameters
@@ -162,14 +164,14 @@ def finetune(table: pd.DataFrame, base_model: Path | None = None, name: str = "t
     say("calibrating and choosing thresholds on the validation texts")
     model.network = trainer.model
     logits = model.logits(valid["text"])
-    bias, model.temperature = _calibrate(logits, valid["relevance"], valid["weight"])
+    weight = validation_weights(valid)
+    bias, model.temperature = _calibrate(logits, valid["relevance"], weight)
     with torch.no_grad():
         model.network.classifier.bias[:3] += torch.tensor(bias, dtype=model.network.classifier.bias.dtype)
     logits[:, :3] += bias
     p_rel, p_ch = probabilities(logits, model.temperature)
     y_ch = channel_matrix(valid["channels"])
-    model.thresholds = choose_thresholds(p_rel, p_ch, valid["relevance"].to_numpy(), y_ch,
-                                         valid["weight"].to_numpy())
+    model.thresholds = choose_thresholds(p_rel, p_ch, valid["relevance"].to_numpy(), y_ch, weight)
     predicted = np.asarray(decide(p_rel, p_ch, model.thresholds)[0])
     truth = valid["relevance"].to_numpy()
     from sklearn.metrics import f1_score
@@ -186,9 +188,9 @@ def finetune(table: pd.DataFrame, base_model: Path | None = None, name: str = "t
         "schedule": {"batch_size": batch_size, "learning_rate": learning_rate, "max_epochs": epochs,
                      "none_ratio": none_ratio, "class_weight": dict(zip(RELEVANCE, class_weight.tolist()))},
         "validation": {
-            "relevant_f1": float(f1_score(truth != "none", predicted != "none", sample_weight=valid["weight"])),
-            "direct_f1": float(f1_score(truth == "direct", predicted == "direct", sample_weight=valid["weight"])),
-            "labels": "training labels (silver where available, else weak), stratum-weighted",
+            "relevant_f1": float(f1_score(truth != "none", predicted != "none", sample_weight=weight)),
+            "direct_f1": float(f1_score(truth == "direct", predicted == "direct", sample_weight=weight)),
+            "labels": "held-out silver labels (weak labels when no silver), stratum-weighted",
         },
         "long_texts": {"validation_over_window": model.count_long(valid["text"])},
         "channels": list(CHANNELS),

@@ -81,11 +81,15 @@ def lf_elected_body_seats(text: str, tags: frozenset) -> Vote | None:
 
 
 def lf_elections_tag(text: str, tags: frozenset) -> Vote | None:
-    """UPR Info's own `Elections` issue tag: its coders judged the text to be about elections,
-    the codebook's `direct` ("about elections or the electoral process itself")."""
-    if ELECTIONS_TAG in tags:
+    """UPR Info's own `Elections` issue tag: its coders judged the text election-related.
+    With an electoral word it is the codebook's `direct` (rule 1); without one it is at least
+    `indirect` ("participation in public affairs", EOS), as coders tag political
+    participation, parties and dialogue with the opposition too."""
+    if ELECTIONS_TAG not in tags:
+        return None
+    if ELECTORAL.search(text) and not NON_PUBLIC_VOTE.search(text):
         return Vote("direct", ("electoral_process",))
-    return None
+    return Vote("indirect", ("participation_representation",))
 
 
 def lf_expression_media(text: str, tags: frozenset) -> Vote | None:
@@ -269,7 +273,7 @@ def report(texts: pd.DataFrame, silver: pd.DataFrame) -> pd.DataFrame:
     for lf in LABELLING_FUNCTIONS:
         covered = sum(lf(t, g) is not None for t, g in zip(texts["text"], all_tags))
         votes = [lf(t, g) for t, g in zip(silver["text"], silver_tags)]
-        hits = [v.relevance == gold for v, gold in zip(votes, silver["relevance"]) if v is not None]
+        hits = [v.relevance == truth for v, truth in zip(votes, silver["relevance"]) if v is not None]
         rows.append({"function": lf.__name__, "votes_for": _vote_value(lf),
                      "coverage": covered / len(texts), "silver_votes": len(hits),
                      "silver_accuracy": float(np.mean(hits)) if hits else float("nan")})
@@ -281,5 +285,7 @@ def report(texts: pd.DataFrame, silver: pd.DataFrame) -> pd.DataFrame:
 
 
 def _vote_value(lf) -> str:
+    if lf is lf_elections_tag:
+        return "direct or indirect"
     return "none (veto)" if lf.__name__.startswith("veto_") else (
-        "direct" if lf in LABELLING_FUNCTIONS[:4] else "indirect")
+        "direct" if lf in LABELLING_FUNCTIONS[:3] else "indirect")
