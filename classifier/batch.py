@@ -6,6 +6,7 @@ non-text cell) is written with its ``input_problem`` and empty labels, never dro
 
 from __future__ import annotations
 
+import hashlib
 import warnings
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -24,8 +25,12 @@ LABEL_COLUMNS = ("relevance", "p_direct", "p_indirect", "channels", "model", "un
 
 
 def model_tag(model) -> str:
-    """``name@version`` of a model, as written in the ``model`` column."""
-    return f"{model.name}@{model.card.get('version', 'unversioned')}"
+    """``name@version-digest`` of a model, as written in the ``model`` column: the card's
+    version (training date) and the first 8 hex digits of the SHA-1 of its artefacts'
+    SHA-256 digests, so two models trained on one day never share a tag."""
+    digests = "".join(sorted(model.card.get("files", {}).values()))
+    digest = hashlib.sha1(digests.encode()).hexdigest()[:8]
+    return f"{model.name}@{model.card.get('version', 'unversioned')}-{digest}"
 
 
 def is_election_tagged(tags) -> bool:

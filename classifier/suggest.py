@@ -128,7 +128,8 @@ def read_labelled(inputs, model: str | None = None, **read_options) -> Labelled:
         Mixed labelled and raw inputs, several models in the ``model`` column, no text
         column, or any reading problem.
     ModelError
-        The model is missing, or is not the version that made the labels.
+        The model is missing, is not the version that made the labels, or does not
+        reproduce their stored probabilities (checked on 200 records).
     """
     files = input_files(inputs)
     labelled = [set(LABEL_COLUMNS) <= set(_columns_of(f)) for f in files]
@@ -159,7 +160,21 @@ def read_labelled(inputs, model: str | None = None, **read_options) -> Labelled:
     text_column = _find(own, TEXT_COLUMN_NAMES)
     if text_column is None:
         raise InputError(files[0], "has no text column ('text' or 'recommendation')")
+    _check_predictions(frame, text_column, loaded)
     return Labelled(frame, text_column, _find(own, (*TAGS_COLUMN_NAMES, "themes")), loaded)
+
+
+def _check_predictions(frame: pd.DataFrame, text_column: str, model, n: int = 200) -> None:
+    """Raise ModelError unless ``model`` reproduces the stored probabilities of up to ``n``
+    labelled records: a model retrained under the same ``name@version`` would otherwise pass
+    for the one that made the labels, and its gold error rates would not apply to them."""
+    done = frame[frame["relevance"].notna().to_numpy(dtype=bool)]
+    sample = done.sample(min(n, len(done)), random_state=0)
+    p_relevance, _ = model.predict_proba(sample[text_column].astype(str).tolist())
+    stored = sample[["p_direct", "p_indirect"]].to_numpy(float)
+    if len(sample) and np.abs(np.round(p_relevance[:, :2], 4) - stored).max() > 1e-3:
+        raise ModelError(f"{model_tag(model)} does not reproduce the probabilities stored with the labels: the "
+                         "model was changed after labelling (same name and version); relabel the input")
 
 
 def evidence_source(model):

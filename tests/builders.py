@@ -57,6 +57,6 @@ def fixture_table(copies: int = 3):
         for _, row in rows.iterrows():
             relevance, channels = EXAMPLE_LABELS[row["id"]]
             records.append({"text": f"{row['text']} (variant {k})" if k else row["text"], "relevance": relevance,
-                            "channels": channels, "source": "fixture", "stratum": "S4_untagged_other", "stratum_population": 1000,
+                            "channels": channels, "source": "fixture", "stratum": "S4_untagged_other",
                             "weight": 1.0})
     return pd.DataFrame(records)

@@ -18,7 +18,7 @@ from upr_elect.classifier.baseline import BaselineModel
 from upr_elect.classifier.batch import label_files
 from upr_elect.classifier.inference import load_model
 from upr_elect.classifier.suggest import read_labelled
-from upr_elect.commands_issue4 import count
+from upr_elect.cli import count
 from upr_elect.training.count import (adjusted_count, count_units, counting_rows, gold_estimate,
                                       model_error_rates, parse_sessions, tagged_profile, weighted_calibration)
 from upr_elect.training.datasets import channel_matrix
@@ -145,10 +145,12 @@ def test_counting_rows_units_and_tagged_profile():
     rows = counting_rows(labelled_frame(), "recommendation", "issues")
     assert len(rows) == 4  # the unlabelled record is left out
     assert rows["tagged"].tolist() == [True, False, False, False]
+    assert rows["has_tags"].tolist() == [True, True, False, True]  # "Free the press" has no tag at all
     gold, system = designed_gold()
     units = count_units(rows, model_error_rates(gold, system, n_boot=50), np.random.default_rng(0))
     assert units["export_rows"]["records"] == 4 and units["distinct_texts"]["records"] == 3
     assert units["export_rows"]["tagged"] == 1 and units["distinct_texts"]["tagged"] == 1
+    assert units["export_rows"]["without_tags"] == 1 and units["distinct_texts"]["without_tags"] == 1
     assert units["export_rows"]["classified"]["direct"] == 2 and units["distinct_texts"]["classified"]["direct"] == 1
     assert units["distinct_texts"]["classified"]["channels"]["expression_media"] == 1
     profile = tagged_profile(rows)
@@ -243,6 +245,9 @@ def test_count_writes_json_and_a_complete_html_report(fixture_run):
     assert result["total"]["distinct_texts"]["estimated"]["relevant"]["point"] == pytest.approx(true_relevant, abs=1)
     gold_side = result["gold_estimate"]
     assert gold_side["available"] and gold_side["gold_records_in_selection"] > 0
+    model_side = result["total"]["distinct_texts"]["estimated"]
+    for key, covers in gold_side["model_interval_covers_gold_point"].items():
+        assert covers == (model_side[key]["ci95"][0] <= gold_side[key]["point"] <= model_side[key]["ci95"][1])
 
     parser = ReportParser()
     parser.feed(report.read_text(encoding="utf-8"))
@@ -263,7 +268,7 @@ def test_count_labels_raw_inputs_in_memory_like_the_labelled_file(fixture_run):
     assert from_file.text_column == "recommendation" and from_file.tags_column == "issues"
 
 
-def test_count_refuses_labels_of_another_model_version(fixture_run, tmp_path):
+def test_count_refuses_labels_of_another_model(fixture_run, tmp_path):
     root, model_dir, export, labelled, gold = fixture_run
     frame = pd.read_csv(labelled)
     frame["model"] = "fixture-model@older"
@@ -271,6 +276,15 @@ def test_count_refuses_labels_of_another_model_version(fixture_run, tmp_path):
     from upr_elect.classifier.inference import ModelError
 
     with pytest.raises(ModelError, match="made by fixture-model@older"):
+        read_labelled([tmp_path / "labels.csv"], str(model_dir))
+    # Same name@version, other probabilities: the model was retrained after labelling.
+    from upr_elect.classifier.batch import model_tag
+    from upr_elect.classifier.inference import load_model
+
+    frame["model"] = model_tag(load_model(str(model_dir)))
+    frame["p_direct"] = 1 - frame["p_direct"]
+    frame.to_csv(tmp_path / "labels.csv", index=False)
+    with pytest.raises(ModelError, match="does not reproduce the probabilities"):
         read_labelled([tmp_path / "labels.csv"], str(model_dir))
 
 
@@ -283,3 +297,25 @@ def test_shared_export_sessions_1_25_tagged_321_of_55224(shared_data):
     assert (profile["tagged"], profile["records"]) == (321, 55224)
     assert 0 < profile["tagged_rows"]["share_supported"] < 1
     assert sum(profile["tagged_rows"]["by_recommending_group"].values()) == pytest.approx(1, abs=1e-3)
+
+
+def test_count_on_the_shared_export_with_the_shipped_model(shared_data, tmp_path):
+    from upr_elect.classifier.inference import MODELS_DIR
+    from upr_elect.training.datasets import EXPORT_DIR, GOLD_FILE
+
+    if not (MODELS_DIR / "baseline-tfidf" / "card.json").is_file():
+        pytest.skip("the shipped baseline model is not in models/baseline-tfidf")
+    out, report = tmp_path / "count.json", tmp_path / "count.html"
+    count([shared_data.root / EXPORT_DIR], sessions="1-25", model="baseline-tfidf",
+          gold=shared_data.root / GOLD_FILE, output=out, report=report, bootstrap=200, fmt=None)
+    result = json.loads(out.read_text(encoding="utf-8"))
+    assert result["selection"]["export_rows"] == 55224
+    assert result["total"]["export_rows"]["tagged"] == result["tagged_profile"]["tagged"] == 321
+    assert result["gold_estimate"]["available"]
+    for unit in ("export_rows", "distinct_texts"):
+        for value in ("direct", "indirect", "relevant"):
+            est = result["total"][unit]["estimated"][value]
+            assert est["ci95"][0] <= est["point"] <= est["ci95"][1]
+    parser = ReportParser()
+    parser.feed(report.read_text(encoding="utf-8"))
+    assert parser.sections == list(SECTIONS) and set(parser.figures) == set(FIGURES) | {"fig-gold"}

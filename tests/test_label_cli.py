@@ -42,7 +42,7 @@ def test_label_example_keeps_rows_order_and_columns(model_dir, tmp_path):
                                    "relevance", "p_direct", "p_indirect", "channels", "model",
                                    "untagged_candidate"]
     assert set(frame["relevance"]) <= {"direct", "indirect", "none"}
-    assert (frame["model"] == "fixture-baseline@test").all()
+    assert frame["model"].str.fullmatch(r"fixture-baseline@test-[0-9a-f]{8}").all()
     by_id = frame.set_index("id")
     assert by_id.loc["EX01", "relevance"] == "direct"
     assert by_id.loc["EX01", "untagged_candidate"] == "False"  # tagged Elections already

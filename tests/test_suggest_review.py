@@ -13,7 +13,7 @@ from upr_elect.classifier.baseline import BaselineModel
 from upr_elect.classifier.batch import label_files
 from upr_elect.classifier.inference import load_model
 from upr_elect.classifier.suggest import read_labelled, suggest, write_suggestions
-from upr_elect.commands_issue4 import review
+from upr_elect.cli import review
 from upr_elect.data.loaders import InputError
 from upr_elect.data.review_store import ReviewStore, merge_reviews, parse_decision, read_reviewed
 from upr_elect.training.datasets import channel_matrix
@@ -43,7 +43,7 @@ def test_suggest_ranks_untagged_relevant_texts_with_evidence(labelled):
         assert s.evidence
         # n-grams of the text itself, or codebook cues the baseline names "cue:<name>"
         assert all(gram.startswith("cue:") or all(w in s.text.lower() for w in gram.split()) for gram in s.evidence)
-    assert (out["evidence_from"] == "fixture-model@test").all()
+    assert out["evidence_from"].str.fullmatch(r"fixture-model@test-[0-9a-f]{8}").all()
     assert list(out.columns[-3:]) == ["decision", "reviewer", "comment"] and (out["decision"] == "").all()
 
     assert len(suggest(labelled, top=3, min_probability=0.0)) == 3
@@ -67,7 +67,8 @@ def test_models_without_evidence_borrow_the_baselines_and_say_so(labelled, monke
     borrowed = suggest_module.Labelled(labelled.frame, labelled.text_column, labelled.tags_column,
                                        NoEvidence(labelled.model))
     out = suggest(borrowed, top=2, min_probability=0.0)
-    assert (out["evidence_from"] == "fixture-model@test (baseline evidence, not the labelling model's)").all()
+    assert out["evidence_from"].str.fullmatch(
+        r"fixture-model@test-[0-9a-f]{8} \(baseline evidence, not the labelling model's\)").all()
     assert out["evidence"].map(len).gt(0).all()
 
 

@@ -68,7 +68,7 @@ METHOD = {
            "cancel, as for rare classes; ACC inverts the model's error rates measured on the gold "
            "development set (weighted to the database, out of sample: no model trains on gold labels). "
            "It uses the model's decisions, which every labelled file keeps for relevance and channels "
-           "alike; probabilistic ACC would need channel probabilities that labelled files do not keep.",
+           "alike; probabilistic ACC would need channel probabilities that labelled files do not keep",
     "assumption": "the model's error rates are the same in every subset counted (prior shift); they are "
                   "measured on distinct texts and applied to export rows too, as rows sharing a text share "
                   "its label",
@@ -117,17 +117,19 @@ def counting_rows(frame: pd.DataFrame, text_column: str, tags_column: str | None
 
     Returns
     -------
-    pandas.DataFrame of shape (n_labelled, 4 + n_breakdowns)
+    pandas.DataFrame of shape (n_labelled, 5 + n_breakdowns)
         ``text`` (stripped), ``relevance``, ``channels`` (list), ``tagged`` (bool: an
-        ``Elections`` tag or OHCHR election theme; False without a tags column) and the
+        ``Elections`` tag or OHCHR election theme; False without a tags column),
+        ``has_tags`` (bool: any issue tag at all; session 27 of the export has none, so its
+        rows are unlabelled rather than untagged) and the
         :data:`BREAKDOWNS` columns the input has. Records that were not labelled (see
         ``input_problem``) are left out.
     """
     done = frame[frame["relevance"].notna().to_numpy(dtype=bool)]
-    tagged = (done[tags_column].map(lambda v: is_election_tagged(split_tags(v))) if tags_column
-              else pd.Series(False, index=done.index))
+    tags = done[tags_column].map(split_tags) if tags_column else pd.Series([[]] * len(done), index=done.index)
     out = pd.DataFrame({"text": done[text_column].map(text_key), "relevance": done["relevance"].astype(str),
-                        "channels": done["channels"], "tagged": tagged.astype(bool)})
+                        "channels": done["channels"], "tagged": tags.map(is_election_tagged).astype(bool),
+                        "has_tags": tags.map(bool).astype(bool)})
     for column in BREAKDOWNS:
         if column in done:
             out[column] = done[column]
@@ -231,6 +233,7 @@ def _count_items(items: pd.DataFrame, rates: dict, rng) -> dict:
     relevant = (items["relevance"] != "none").to_numpy()
     by_channel = channel_matrix(items["channels"])[relevant].sum(axis=0)
     return {"records": len(items), "tagged": int(items["tagged"].sum()),
+            "without_tags": int((~items["has_tags"]).sum()),
             "classified": {**dict(zip(RELEVANCE, predicted)), "relevant": predicted[0] + predicted[1],
                            "channels": dict(zip(CHANNELS, map(int, by_channel)))},
             "estimated": adjusted_count(predicted, by_channel, len(items), rates, rng)}
@@ -251,11 +254,14 @@ def count_units(rows: pd.DataFrame, rates: dict, rng) -> dict:
     -------
     dict
         ``{"export_rows": c, "distinct_texts": c}``, each ``c`` with ``records``, ``tagged``
-        (a text is tagged when any of its rows is), ``classified`` (the model's own counts)
+        (a text is tagged when any of its rows is), ``without_tags`` (records with no issue
+        tag at all: unlabelled, not untagged), ``classified`` (the model's own counts)
         and ``estimated`` (see :func:`adjusted_count`).
     """
     tagged_texts = set(rows.loc[rows["tagged"], "text"])
-    texts = rows.drop_duplicates("text").assign(tagged=lambda t: t["text"].isin(tagged_texts))
+    with_tags = set(rows.loc[rows["has_tags"], "text"])
+    texts = rows.drop_duplicates("text").assign(tagged=lambda t: t["text"].isin(tagged_texts),
+                                                has_tags=lambda t: t["text"].isin(with_tags))
     return {"export_rows": _count_items(rows, rates, rng), "distinct_texts": _count_items(texts, rates, rng)}
 
 
@@ -353,8 +359,8 @@ def weighted_calibration(y_true, y_prob, weight, n_bins: int = 10) -> dict:
     Returns
     -------
     dict
-        ``mean_predicted`` and ``observed`` (weighted share of positives) per non-empty bin,
-        and ``weight`` (summed weight per bin).
+        Per non-empty bin: ``mean_predicted``, ``observed`` (weighted share of positives),
+        ``weight`` (summed weight) and ``records`` (number of records).
     """
     y_true, y_prob, weight = (np.asarray(a, float) for a in (y_true, y_prob, weight))
     bins = np.clip(np.searchsorted(np.linspace(0, 1, n_bins + 1)[1:-1], y_prob, side="right"), 0, n_bins - 1)
@@ -363,7 +369,8 @@ def weighted_calibration(y_true, y_prob, weight, n_bins: int = 10) -> dict:
     predicted = np.bincount(bins, weight * y_prob, n_bins)[keep] / total[keep]
     observed = np.bincount(bins, weight * y_true, n_bins)[keep] / total[keep]
     return {"mean_predicted": np.round(predicted, 4).tolist(), "observed": np.round(observed, 4).tolist(),
-            "weight": np.round(total[keep], 1).tolist()}
+            "weight": np.round(total[keep], 1).tolist(),
+            "records": np.bincount(bins, minlength=n_bins)[keep].tolist()}
 
 
 def model_quality(gold: pd.DataFrame, system: dict) -> dict:
@@ -419,7 +426,9 @@ def count_report(rows: pd.DataFrame, gold: pd.DataFrame, system: dict, sessions=
     dict
         ``units``, ``method`` (with the error-rate matrix), ``selection``, ``total``
         (:func:`count_units`), ``breakdowns`` (column → value → :func:`count_units`),
-        ``tagged_profile``, ``gold_estimate`` and ``model_quality``.
+        ``tagged_profile``, ``gold_estimate`` (with ``model_interval_covers_gold_point``:
+        direct / indirect / relevant → bool, when the gold estimate applies) and
+        ``model_quality``.
 
     Raises
     ------
@@ -435,6 +444,14 @@ def count_report(rows: pd.DataFrame, gold: pd.DataFrame, system: dict, sessions=
         raise ValueError("no labelled record to count" + (" in the sessions chosen" if sessions else ""))
     rng = np.random.default_rng(seed)
     rates = model_error_rates(gold, system, n_boot, seed)
+    total = count_units(rows, rates, rng)
+    gold_side = gold_estimate(gold, set(rows["text"]), input_texts, n_boot, seed)
+    if gold_side["available"]:
+        model_side = total["distinct_texts"]["estimated"]
+        gold_side["model_interval_covers_gold_point"] = {
+            k: None if model_side[k]["point"] is None else
+            bool(model_side[k]["ci95"][0] <= gold_side[k]["point"] <= model_side[k]["ci95"][1])
+            for k in ("direct", "indirect", "relevant")}
     breakdowns = {}
     for column in BREAKDOWNS:
         if column in rows:
@@ -451,10 +468,10 @@ def count_report(rows: pd.DataFrame, gold: pd.DataFrame, system: dict, sessions=
                                                 for c, (t, f) in zip(CHANNELS, rates["channels"][0])}}},
         "selection": {"sessions": _describe(sessions), "export_rows": len(rows),
                       "distinct_texts": int(rows["text"].nunique())},
-        "total": count_units(rows, rates, rng),
+        "total": total,
         "breakdowns": breakdowns,
         "tagged_profile": tagged_profile(rows),
-        "gold_estimate": gold_estimate(gold, set(rows["text"]), input_texts, n_boot, seed),
+        "gold_estimate": gold_side,
         "model_quality": model_quality(gold, system),
     }
 

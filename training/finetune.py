@@ -3,9 +3,8 @@
 Recipe (one ``transformers.Trainer`` run on the CPU):
 
 1. Hold out a share of the training table's distinct texts (stratified by relevance) for
-   validation: early stopping on all of them; calibration and thresholds on the held-out
-   silver texts (:func:`~upr_elect.training.train.validation_weights`). The dev gold set is
-   not used.
+   validation: early stopping, calibration and thresholds, against their training labels
+   (silver where available, else weak), stratum-weighted. The dev gold set is not used.
 2. Down-sample ``none`` in the rest to ``none_ratio`` times the relevant texts (the lever
    for training time on 2 cores); weight the relevance loss by inverse square-root class
    frequency so that ``direct`` (under 1 % of texts) is not drowned.
@@ -31,7 +30,7 @@ from ..classifier.inference import decide
 from ..classifier.labels import CHANNELS, RELEVANCE
 from ..classifier.transformer import OUTPUT_NAMES, TransformerModel, probabilities
 from .datasets import channel_matrix
-from .train import SEED, choose_thresholds, validation_weights
+from .train import SEED, choose_thresholds
 
 
 def default_base_model() -> Path:
@@ -164,7 +163,7 @@ def finetune(table: pd.DataFrame, base_model: Path | None = None, name: str = "t
     say("calibrating and choosing thresholds on the validation texts")
     model.network = trainer.model
     logits = model.logits(valid["text"])
-    weight = validation_weights(valid)
+    weight = valid["weight"].to_numpy()
     bias, model.temperature = _calibrate(logits, valid["relevance"], weight)
     with torch.no_grad():
         model.network.classifier.bias[:3] += torch.tensor(bias, dtype=model.network.classifier.bias.dtype)
@@ -190,7 +189,7 @@ def finetune(table: pd.DataFrame, base_model: Path | None = None, name: str = "t
         "validation": {
             "relevant_f1": float(f1_score(truth != "none", predicted != "none", sample_weight=weight)),
             "direct_f1": float(f1_score(truth == "direct", predicted == "direct", sample_weight=weight)),
-            "labels": "held-out silver labels (weak labels when no silver), stratum-weighted",
+            "labels": "training labels (silver where available, else weak), stratum-weighted",
         },
         "long_texts": {"validation_over_window": model.count_long(valid["text"])},
         "channels": list(CHANNELS),

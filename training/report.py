@@ -34,6 +34,8 @@ th:first-child,td:first-child{text-align:left}figure{margin:1em 0}figure img{max
 figcaption{font-size:.9em;color:#555}.note{color:#555;font-size:.9em}
 """
 
+YES_NO = {True: "yes", False: "no", None: "—"}
+
 COLOURS = {"tagged": "#7f7f7f", "direct": "#1f77b4", "indirect": "#ff7f0e", "relevant": "#2ca02c"}
 
 
@@ -120,8 +122,13 @@ def _calibration_figure(quality: dict):
     ax.plot([0, 1], [0, 1], ls=":", color="#999", label="perfectly calibrated")
     for name in ("relevant", "direct"):
         curve = quality[name]["calibration"]
-        ax.plot(curve["mean_predicted"], curve["observed"], marker="o", color=COLOURS[name],
+        ax.plot(curve["mean_predicted"], curve["observed"], color=COLOURS[name], alpha=0.6,
                 label=f"{name} (p_{'direct + p_indirect' if name == 'relevant' else 'direct'})")
+        ax.scatter(curve["mean_predicted"], curve["observed"], s=[10 + 3 * r ** 0.5 for r in curve["records"]],
+                   color=COLOURS[name], alpha=0.8)
+        for x, y, r in zip(curve["mean_predicted"], curve["observed"], curve["records"]):
+            ax.annotate(str(r), (x, y), textcoords="offset points", xytext=(5, -10), fontsize=7,
+                        color=COLOURS[name])
     ax.set_xlabel("mean predicted probability (bin)")
     ax.set_ylabel("share of gold positives, weighted to the database")
     ax.legend(fontsize=8)
@@ -168,11 +175,12 @@ def _breakdown_table(groups: dict) -> str:
     rows = []
     for key, g in groups.items():
         r, t = g["export_rows"], g["distinct_texts"]
-        rows.append([key, f"{r['records']:,}", f"{r['tagged']:,}", _ci(r["estimated"]["direct"]),
-                     _ci(r["estimated"]["indirect"]), _ci(r["estimated"]["relevant"]), f"{t['records']:,}",
-                     f"{t['tagged']:,}", _ci(t["estimated"]["relevant"])])
-    return _table(["", "export rows", "tagged rows", "direct rows (est.)", "indirect rows (est.)",
-                   "relevant rows (est.)", "distinct texts", "tagged texts", "relevant texts (est.)"], rows)
+        rows.append([key, f"{r['records']:,}", f"{r['without_tags']:,}", f"{r['tagged']:,}",
+                     _ci(r["estimated"]["direct"]), _ci(r["estimated"]["indirect"]), _ci(r["estimated"]["relevant"]),
+                     f"{t['records']:,}", f"{t['tagged']:,}", _ci(t["estimated"]["relevant"])])
+    return _table(["", "export rows", "rows without any tag", "tagged rows", "direct rows (est.)",
+                   "indirect rows (est.)", "relevant rows (est.)", "distinct texts", "tagged texts",
+                   "relevant texts (est.)"], rows)
 
 
 def render_report(result: dict, path, title: str = "How many UPR recommendations affect elections?") -> Path:
@@ -203,9 +211,12 @@ def render_report(result: dict, path, title: str = "How many UPR recommendations
         f"<p>Input: {html.escape(', '.join(info['files']))}; labelled by <b>{html.escape(info['model'])}</b>. "
         f"Sessions: {html.escape(sel['sessions'])}. Counted {sel['export_rows']:,} export rows "
         f"({sel['distinct_texts']:,} distinct texts); {info['not_labelled']:,} records could not be labelled "
-        "(empty text) and are left out.</p>"
+        "(see their input_problem) and are left out.</p>"
         f"<p>UPR Info tagged <b>{rows_t['tagged']:,}</b> export rows ({texts_t['tagged']:,} distinct texts) with "
-        f"<i>Elections</i>. The model, corrected for its errors, estimates "
+        "<i>Elections</i>"
+        + (f"; {rows_t['without_tags']:,} rows carry no issue tag at all (unlabelled, as session 27 of the 2018 "
+           "export, not untagged)" if rows_t["without_tags"] else "")
+        + ". The model, corrected for its errors, estimates "
         f"<b>{_ci(rows_t['estimated']['relevant'])}</b> export rows "
         f"({_ci(texts_t['estimated']['relevant'])} distinct texts) that affect elections directly or "
         "indirectly (95 % intervals).</p></section>")
@@ -243,9 +254,11 @@ def render_report(result: dict, path, title: str = "How many UPR recommendations
     if gold["available"]:
         model_texts = texts_t["estimated"]
         parts.append("<section id='gold'><h2>Model estimate beside the gold estimate (distinct texts)</h2>"
-                     + _table(["", "model (ACC) [95 %]", "gold, stratified [95 %]"],
-                              [[n, _ci(model_texts[k]), _ci(gold[k])] for n, k in
-                               (("direct", "direct"), ("indirect", "indirect"), ("direct + indirect", "relevant"))])
+                     + _table(["", "model (ACC) [95 %]", "gold, stratified [95 %]",
+                               "model's interval covers the gold point"],
+                              [[n, _ci(model_texts[k]), _ci(gold[k]), YES_NO[gold["model_interval_covers_gold_point"][k]]]
+                               for n, k in (("direct", "direct"), ("indirect", "indirect"),
+                                            ("direct + indirect", "relevant"))])
                      + f"<p class='note'>Gold: {gold['gold_records_in_selection']} gold records in the selection, "
                        "each standing for its stratum's population / sample size texts.</p>"
                      + _figure("fig-gold", _gold_figure(model_texts, gold),
@@ -307,7 +320,9 @@ def render_report(result: dict, path, title: str = "How many UPR recommendations
     quality = result["model_quality"]
     parts.append("<section id='model-quality'><h2>The model on the gold set</h2>"
                  + _figure("fig-calibration", _calibration_figure(quality),
-                           "Calibration on the gold development set, weighted to the database")
+                           "Calibration on the gold development set, weighted to the database (10 uniform "
+                           "bins; the numbers and marker areas give the gold records per bin: bins with few "
+                           "records are noisy)")
                  + _figure("fig-precision-recall", _pr_figure(quality),
                            "Precision-recall curves on the gold development set, weighted to the database")
                  + "</section></body></html>")
