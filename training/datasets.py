@@ -9,7 +9,6 @@ unit, so no split can put the same text on both sides.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from pathlib import Path
 
@@ -17,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..classifier.labels import CHANNELS, ELECTIONS_TAG, RELEVANCE, STRATUM_KEYWORDS, cycle_of_session
-from ..data.loaders import InputError, load_upr_export, split_tags
+from ..data.loaders import InputError, jsonl_records, load_upr_export, split_tags
 
 EXPORT_DIR = "upr-info-export-2018-07-25"
 GOLD_FILE = "gold/dev.jsonl"
@@ -137,21 +136,14 @@ def load_annotations(path) -> pd.DataFrame:
     if not path.is_file():
         raise InputError(path, "no such file")
     records = []
-    with open(path, encoding="utf-8") as fh:
-        for number, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as err:
-                raise InputError(path, f"is not valid JSON ({err.msg})", number, "line") from None
-            if record.get("relevance") not in RELEVANCE:
-                raise InputError(path, f"relevance {record.get('relevance')!r} is not one of "
-                                       f"{', '.join(RELEVANCE)}", number, "line")
-            unknown = set(record.get("channels") or []) - set(CHANNELS)
-            if unknown:
-                raise InputError(path, f"unknown channels {sorted(unknown)}", number, "line")
-            records.append(record)
+    for number, record in jsonl_records(path):
+        if record.get("relevance") not in RELEVANCE:
+            raise InputError(path, f"relevance {record.get('relevance')!r} is not one of "
+                                   f"{', '.join(RELEVANCE)}", number, "line")
+        unknown = set(record.get("channels") or []) - set(CHANNELS)
+        if unknown:
+            raise InputError(path, f"unknown channels {sorted(unknown)}", number, "line")
+        records.append(record)
     frame = pd.DataFrame(records)
     frame["text_hash"] = frame["text"].map(text_hash)
     if "stratum_population" in frame:

@@ -27,6 +27,7 @@ from ..classifier.labels import CHANNELS, NARROW_KEYWORDS, RELATED_TAGS, RELEVAN
 from .datasets import SharedData, channel_matrix
 from .evaluate import BOOTSTRAP, gold_report, tag_task_scores
 from .train import SEED, SOURCES, best_threshold, fit_model, training_table
+from .weak_labels import report as lf_report
 from .weak_labels import weak_labels
 
 TAG_TRAIN_CYCLES = {1}
@@ -82,7 +83,7 @@ def make_baseline(name: str = "baseline-tfidf"):
 
 
 def train_and_save(data: SharedData, output: Path, kind: str = "baseline", sources=SOURCES,
-                   base_model: Path | None = None, progress=None):
+                   base_model: Path | None = None, reviews: Path | None = None, progress=None):
     """Fit a model on the shared data and save it with its model card.
 
     Parameters
@@ -94,14 +95,29 @@ def train_and_save(data: SharedData, output: Path, kind: str = "baseline", sourc
     sources : subset of {"silver", "weak"}
     base_model : Path, optional
         Encoder folder for ``kind="transformer"`` (default: the packaged all-MiniLM-L6-v2).
+    reviews : Path, optional
+        SQLite label store of ``upr-elect review``: reviewed texts override their training
+        label (gold texts excepted).
     progress : callable(str), optional
 
     Returns
     -------
     The fitted model (BaselineModel or TransformerModel).
+
+    Raises
+    ------
+    InputError
+        ``reviews`` does not exist.
     """
     output = Path(output)
     table = training_table(data, sources)
+    if reviews is not None:
+        from ..data.loaders import InputError
+        from ..data.review_store import ReviewStore, merge_reviews
+
+        if not Path(reviews).is_file():
+            raise InputError(reviews, "no such review store")
+        table = merge_reviews(table, ReviewStore(reviews).decisions(), held_out=data.gold["text"])
     if kind == "baseline":
         model = fit_model(table, make_baseline(output.name), progress=progress)
         extra = {}
@@ -248,7 +264,8 @@ def evaluate_models(data: SharedData, names, ablation: bool = True, tags: bool =
     -------
     dict
         ``gold`` (see :func:`upr_elect.training.evaluate.gold_report`, differences against the
-        first model), ``tag_task`` if asked, ``models`` (name → version).
+        first model), ``labelling_functions`` (coverage and silver accuracy of each),
+        ``tag_task`` if asked, ``models`` (name → version).
     """
     from ..classifier.inference import load_model
 
@@ -270,6 +287,8 @@ def evaluate_models(data: SharedData, names, ablation: bool = True, tags: bool =
     systems.update(peer_systems(gold))
     say(f"bootstrap intervals ({n_boot} stratified resamples)")
     report = {"models": versions, "gold": gold_report(gold, systems, n_boot, baseline_name=first)}
+    say("labelling functions: coverage and silver accuracy")
+    report["labelling_functions"] = lf_report(data.texts, data.silver).to_dict(orient="records")
     if tags:
         say("Elections-tag task: training on cycle 1")
         report["tag_task"] = tag_task(data, progress=say)
