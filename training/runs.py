@@ -26,12 +26,12 @@ from ..classifier.inference import decide
 from ..classifier.labels import CHANNELS, NARROW_KEYWORDS, RELATED_TAGS, RELEVANCE
 from .datasets import SharedData, channel_matrix
 from .evaluate import BOOTSTRAP, gold_report, tag_task_scores
-from .train import SEED, SOURCES, best_threshold, fit_model, training_table
+from .train import SEED, SOURCES, best_threshold, cycle_split, fit_model, training_table
 from .weak_labels import report as lf_report
 from .weak_labels import weak_labels
 
-TAG_TRAIN_CYCLES = {1}
-TAG_TEST_CYCLES = {2}
+TAG_TRAIN_CYCLES = (1,)
+TAG_TEST_CYCLES = (2,)
 LIBRARIES = ("scikit-learn", "numpy", "scipy", "pandas", "skops", "torch", "transformers")
 
 
@@ -216,13 +216,11 @@ def tag_task(data: SharedData, progress=None) -> dict:
     earliest session is in cycle 1 and score ``p_direct`` on texts of cycle 2; the keyword
     rule is scored as a 0/1 score.
     """
-    texts = data.texts
-    test = texts[texts["cycle"].isin(TAG_TEST_CYCLES)]
+    train, test = cycle_split(data.texts, TAG_TRAIN_CYCLES, TAG_TEST_CYCLES)
     y = test["elections_tag"].to_numpy()
     recipe = fit_model(training_table(data, SOURCES, cycles=TAG_TRAIN_CYCLES), make_baseline(), progress=progress)
     p_recipe = recipe.predict_proba(test["text"].tolist())[0][:, 0]
 
-    train = texts[texts["cycle"].isin(TAG_TRAIN_CYCLES)]
     vectorizer = make_vectorizer(BaselineModel().max_features)
     X = vectorizer.fit_transform(train["text"])
     y_train = train["elections_tag"].to_numpy()

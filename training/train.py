@@ -20,11 +20,11 @@ import time
 import numpy as np
 import pandas as pd
 from sklearn.metrics import fbeta_score
-from sklearn.model_selection import StratifiedKFold
+from sklearn.model_selection import StratifiedGroupKFold
 
 from ..classifier.inference import Thresholds, decide
 from ..classifier.labels import CHANNELS
-from .datasets import SharedData, channel_matrix
+from .datasets import SharedData, channel_matrix, text_key
 from .weak_labels import weak_labels
 
 SOURCES = ("silver", "weak")
@@ -73,6 +73,36 @@ def training_table(data: SharedData, sources=SOURCES, cycles=None) -> pd.DataFra
         population = texts[texts["cycle"].isin(cycles)]["stratum"].value_counts()
     table["weight"] = table["stratum"].map(population) / table.groupby("stratum")["stratum"].transform("size")
     return table
+
+
+def text_folds(table: pd.DataFrame, folds: int = 5):
+    """Grouped, stratified k-fold: every copy of a text (stripped) falls in one fold.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame with ``text`` and ``relevance``
+    folds : int
+
+    Returns
+    -------
+    list of (train_index, test_index) pairs of ndarray
+        From scikit-learn's ``StratifiedGroupKFold`` (groups: the stripped text; strata: the
+        relevance label), shuffled with the project's seed.
+    """
+    groups = table["text"].map(text_key)
+    splitter = StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=SEED)
+    return list(splitter.split(table["text"], table["relevance"], groups))
+
+
+def cycle_split(table: pd.DataFrame, train_cycles=(1,), test_cycles=(2,)):
+    """Split distinct texts by the cycle of their earliest session (train on cycle 1, test
+    on cycle 2 by default); texts of other cycles or without a session are in neither.
+
+    Returns
+    -------
+    (pandas.DataFrame, pandas.DataFrame)
+    """
+    return table[table["cycle"].isin(train_cycles)], table[table["cycle"].isin(test_cycles)]
 
 
 def best_threshold(y: np.ndarray, score: np.ndarray, weight: np.ndarray) -> float:
@@ -138,8 +168,7 @@ def fit_model(table: pd.DataFrame, make_model, folds: int = 5, progress=None):
     Y = channel_matrix(table["channels"])
     p_rel = np.zeros((len(table), 3))
     p_ch = np.zeros((len(table), len(CHANNELS)))
-    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=SEED)
-    for k, (train, test) in enumerate(splitter.split(texts, relevance), start=1):
+    for k, (train, test) in enumerate(text_folds(table, folds), start=1):
         say(f"fold {k}/{folds}: fitting on {len(train):,} texts")
         model = make_model().fit([texts[i] for i in train], relevance[train], Y[train])
         p_rel[test], p_ch[test] = model.predict_proba([texts[i] for i in test])
