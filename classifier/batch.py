@@ -68,6 +68,7 @@ def label_chunk(model, chunk: Chunk) -> pd.DataFrame:
         p_rel, p_ch = model.predict_proba(texts)
         rel, chans = decide(p_rel, p_ch, model.thresholds)
         relevance[ok] = rel
+        p_rel = p_rel.astype(np.float64)  # round in float64, so 0.946 stays 0.946 when written
         p_direct[ok] = np.round(p_rel[:, 0], 4)
         p_indirect[ok] = np.round(p_rel[:, 1], 4)
         for i, c in zip(np.flatnonzero(ok), chans):

@@ -61,12 +61,18 @@ class InputError(Exception):
     problem : str
         What is wrong, in one sentence, with what to do about it where that is known.
     row : int, optional
-        1-based data row (the header is row 0) or, for encoding errors, the physical line.
+        1-based data row (0: the header) or, with ``unit="line"``, the physical line.
+    unit : str
+        What ``row`` counts: ``row``, ``line``, ``page``.
     """
 
     def __init__(self, file, problem: str, row: int | None = None, unit: str = "row"):
         self.file, self.problem, self.row, self.unit = str(file), problem, row, unit
-        where = f"{self.file}" + (f", {unit} {row}" if row is not None else "")
+        where = self.file
+        if row == 0 and unit == "row":
+            where += ", header"
+        elif row is not None:
+            where += f", {unit} {row}"
         super().__init__(f"{where}: {problem}")
 
 
@@ -186,7 +192,7 @@ def _check_utf8(path: Path, encoding: str) -> None:
                 line.decode(encoding)
             except UnicodeDecodeError as err:
                 raise InputError(path, f"byte 0x{line[err.start]:02x} at column {err.start + 1} "
-                                       f"is not valid {encoding}; give the file's encoding "
+                                       f"is not valid {encoding.removesuffix('-sig')}; give the file's encoding "
                                        "with --encoding (e.g. cp1252)", number, "line") from None
 
 

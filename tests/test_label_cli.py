@@ -112,6 +112,9 @@ def test_default_command_uses_the_shipped_model(tmp_path):
     assert result.exit_code == 0, result.output
     frame = pd.read_csv(out, keep_default_na=False)
     assert len(frame) == 20 and frame["model"][0].split("@")[0] in ("transformer-minilm", "baseline-tfidf")
+    # Probabilities are written with at most 4 decimals (float32 scores are rounded in float64).
+    written = pd.read_csv(out, dtype=str)[["p_direct", "p_indirect"]].to_numpy().ravel()
+    assert all(len(value.split(".")[-1]) <= 4 for value in written), written
 
 
 def test_resume_after_kill_gives_the_same_file(model_dir, tmp_path):
@@ -155,3 +158,4 @@ def test_resume_refuses_another_job(model_dir, tmp_path):
     out = tmp_path / "out.csv"
     result = label(EXAMPLE, "-o", out, "--model", model_dir, "--resume")
     assert result.exit_code == 2 and "nothing to resume" in result.output
+

@@ -54,7 +54,7 @@ def test_semicolon_table_is_sniffed_and_forced_wrong_separator_is_explained(tmp_
     path = tmp_path / "recs.csv"
     path.write_text("text;country\nAllow prisoners to vote;Arcadia\n", encoding="utf-8")
     assert read_all(path)["country"].tolist() == ["Arcadia"]
-    with pytest.raises(InputError, match=r"recs\.csv, row 0: has no text column .*separator is probably wrong"):
+    with pytest.raises(InputError, match=r"recs\.csv, header: has no text column .*separator is probably wrong"):
         read_all(path, sep=",", fmt="csv")
 
 
