@@ -150,6 +150,9 @@ class TransformerModel:
         except ImportError as err:
             raise ModelError(f"{folder}: the transformer model needs the 'transformer' extra "
                              f"(pip install torch==2.13.0 and '.[transformer]'): {err}") from None
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()  # keep the CLI's output to its own lines
         network = AutoModelForSequenceClassification.from_pretrained(folder, dtype=torch.float32)
         tokenizer = AutoTokenizer.from_pretrained(folder)
         model = cls(network, tokenizer, Thresholds(**card["thresholds"]), card["temperature"],

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from ..classifier.inference import decide
-from ..classifier.labels import CHANNELS, RELEVANCE
+from ..classifier.labels import RELEVANCE
 from ..classifier.transformer import OUTPUT_NAMES, TransformerModel, probabilities
 from .datasets import channel_matrix
 from .train import SEED, choose_thresholds
@@ -192,6 +192,9 @@ def finetune(table: pd.DataFrame, base_model: Path | None = None, name: str = "t
             "labels": "training labels (silver where available, else weak), stratum-weighted",
         },
         "long_texts": {"validation_over_window": model.count_long(valid["text"])},
-        "channels": list(CHANNELS),
+        "split": (f"{validation_share:.0%} of the distinct texts held out (stratified by relevance) for early "
+                  "stopping, calibration (bias + temperature) and thresholds, stratum-weighted; the rest, with "
+                  f"`none` down-sampled to {none_ratio:g} per relevant text, for training; the dev gold set is "
+                  "never trained or tuned on"),
     }
     return model

@@ -131,6 +131,7 @@ def train_and_save(data: SharedData, output: Path, kind: str = "baseline", sourc
     say = progress or (lambda m: None)
     say("scoring the dev gold set (bootstrap intervals)")
     created = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    split = model.training_info.pop("split")
     card = {
         "version": created.strftime("%Y%m%d"),
         "created": created.isoformat(),
@@ -141,9 +142,7 @@ def train_and_save(data: SharedData, output: Path, kind: str = "baseline", sourc
             "unit": "distinct texts (surrounding whitespace stripped)",
             **model.training_info,
         },
-        "split": ("thresholds chosen on 5-fold out-of-fold predictions of the training labels "
-                  "(stratified by relevance, one row per distinct text); the dev gold set is "
-                  "never trained on or tuned on"),
+        "split": split,
         "gold_dev": gold_figures(model, data.gold),
         "libraries": library_versions(),
         "hardware": f"{platform.machine()}, {os.cpu_count()} CPU cores",
@@ -187,6 +186,15 @@ def write_model_card(folder: Path, card: dict) -> None:
               "project's labelling functions, respectively (see `../shared/data/README.md`).",
               "- Files (SHA-256):"]
     lines += [f"  - `{k}`: `{v[:16]}…`" for k, v in td["fingerprint_sha256"].items()]
+    if "base_model" in card:
+        base = card["base_model"]
+        lines += ["", "## Base model", "",
+                  f"- {base.get('name', base['folder'])} ({base['architecture']}, {base['layers']} layers, "
+                  f"hidden size {base['hidden_size']}); licence {base.get('licence', 'see its folder')}"
+                  + (f"; {base['packaged_by']}" if "packaged_by" in base else ""),
+                  f"- Fine-tuned end to end: {td['epochs_run']} epochs, {td['optimizer_steps']:,} optimiser steps, "
+                  f"{td['train_examples_per_second']} training examples/second; schedule {td['schedule']}",
+                  f"- Calibration: relevance logits get a fitted bias and temperature {card['temperature']:.3f}"]
     lines += ["", "## Split and thresholds", "", card["split"] + ".", "",
               f"- direct: p_direct ≥ {card['thresholds']['direct']:.3f}",
               f"- relevant (else indirect): p_direct + p_indirect ≥ {card['thresholds']['relevant']:.3f}",

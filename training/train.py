@@ -191,5 +191,8 @@ def fit_model(table: pd.DataFrame, make_model, folds: int = 5, progress=None):
             "labels": "training labels (silver where available, else weak), stratum-weighted",
         },
         "wall_seconds": round(time.perf_counter() - started, 1),
+        "split": (f"thresholds chosen on {folds}-fold out-of-fold predictions of the training labels "
+                  "(grouped by text, stratified by relevance), stratum-weighted; the final model is fitted "
+                  "on every training text; the dev gold set is never trained or tuned on"),
     }
     return model
