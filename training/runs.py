@@ -129,7 +129,6 @@ def train_and_save(data: SharedData, output: Path, kind: str = "baseline", sourc
         extra = {"base_model": {"folder": f"{base_model.parent.name}/{base_model.name}",
                                 **base_model_facts(base_model)}}
     say = progress or (lambda m: None)
-    say("scoring the dev gold set (bootstrap intervals)")
     created = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     split = model.training_info.pop("split")
     card = {
@@ -143,12 +142,16 @@ def train_and_save(data: SharedData, output: Path, kind: str = "baseline", sourc
             **model.training_info,
         },
         "split": split,
-        "gold_dev": gold_figures(model, data.gold),
         "libraries": library_versions(),
         "hardware": f"{platform.machine()}, {os.cpu_count()} CPU cores",
         **extra,
     }
     model.save(output, card)
+    say("scoring the dev gold set with the saved model, as users load it (bootstrap intervals)")
+    from ..classifier.inference import load_model
+
+    model.card = dict(model.card, gold_dev=gold_figures(load_model(str(output)), data.gold))
+    (output / "card.json").write_text(json.dumps(model.card, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     write_model_card(output, model.card)
     return model
 
