@@ -27,10 +27,12 @@ LABEL_COLUMNS = ("relevance", "p_direct", "p_indirect", "channels", "model", "un
 def model_tag(model) -> str:
     """``name@version-digest`` of a model, as written in the ``model`` column: the card's
     version (training date) and the first 8 hex digits of the SHA-1 of its artefacts'
-    SHA-256 digests, so two models trained on one day never share a tag."""
+    SHA-256 digests, so two models trained on one day never share a tag; ``+int8`` marks a
+    quantised transformer."""
     digests = "".join(sorted(model.card.get("files", {}).values()))
     digest = hashlib.sha1(digests.encode()).hexdigest()[:8]
-    return f"{model.name}@{model.card.get('version', 'unversioned')}-{digest}"
+    suffix = "+int8" if getattr(model, "quantized", False) else ""
+    return f"{model.name}@{model.card.get('version', 'unversioned')}-{digest}{suffix}"
 
 
 def is_election_tagged(tags) -> bool:

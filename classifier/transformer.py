@@ -59,6 +59,7 @@ class TransformerModel:
         self.network, self.tokenizer = network, tokenizer
         self.thresholds = thresholds or Thresholds()
         self.temperature, self.name, self.batch_size = temperature, name, batch_size
+        self.quantized = False
         self.card: dict = {}
 
     def _special_tokens(self) -> tuple[list[int], list[int]]:
@@ -114,6 +115,7 @@ class TransformerModel:
 
         self.network = torch.ao.quantization.quantize_dynamic(self.network, {torch.nn.Linear},
                                                                dtype=torch.qint8)
+        self.quantized = True
         return self
 
     def save(self, folder: Path, card: dict) -> None:
@@ -136,7 +138,7 @@ class TransformerModel:
         self.card = card
 
     @classmethod
-    def load(cls, folder: Path, card: dict, quantized: bool = False) -> "TransformerModel":
+    def load(cls, folder: Path, card: dict) -> "TransformerModel":
         """Load a model saved by :meth:`save` (weights cast to float32 for the CPU).
 
         Raises
@@ -158,7 +160,7 @@ class TransformerModel:
         model = cls(network, tokenizer, Thresholds(**card["thresholds"]), card["temperature"],
                     card.get("name", Path(folder).name))
         model.card = card
-        return model.quantize() if quantized else model
+        return model
 
 
 def probabilities(logits: np.ndarray, temperature: float = 1.0):

@@ -48,3 +48,16 @@ def test_long_texts_keep_head_and_tail(tuned):
     long_text = "Ensure free elections " + "and continue the reform " * 80 + "of the judiciary"
     assert model.count_long([long_text, "short text"]) == 1
     assert max(len(e) for e in model.encode([long_text])) == MAX_TOKENS
+
+
+def test_int8_path_keeps_shapes_and_marks_the_model_tag(tuned):
+    from upr_elect.classifier.batch import model_tag
+
+    _, folder = tuned
+    model = load_model(str(folder))
+    full = model.predict_proba(TEXTS)[0]
+    tag = model_tag(model)
+    model.quantize()
+    quantized = model.predict_proba(TEXTS)[0]
+    assert quantized.shape == full.shape and np.allclose(quantized.sum(axis=1), 1, atol=1e-5)
+    assert model_tag(model) == tag + "+int8"
