@@ -356,6 +356,9 @@ def count(
     chosen = _sessions(sessions, "--sessions")
     labelled = read_labelled(inputs, model, **({"fmt": fmt} if fmt else {}))
     gold_path = gold or default_data_dir() / GOLD_FILE
+    if not gold_path.is_file():
+        raise InputError(gold_path, "no such gold set: count needs a stratified gold set for the model's error "
+                                    "rates; give one with --gold, or point UPR_ELECT_DATA at the shared data folder")
     gold_frame = load_annotations(gold_path)
     if "weight" not in gold_frame:
         raise InputError(gold_path, "has no stratum_population field, so its records cannot be weighted "

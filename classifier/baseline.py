@@ -9,7 +9,6 @@ only, so they estimate P(channel | relevant).
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
@@ -22,7 +21,7 @@ from sklearn.multiclass import OneVsRestClassifier
 import scipy.sparse as sp
 
 from .cues import CUES, cue_features
-from .inference import ModelError, Thresholds, sha256_of
+from .inference import ModelError, Thresholds, sha256_of, write_card
 from .labels import CHANNELS, RELEVANCE
 
 ARTEFACT = "model.skops"
@@ -126,8 +125,7 @@ class BaselineModel:
         card = dict(card, kind="tfidf-linear", name=self.name, thresholds=self.thresholds.to_dict(),
                     files={ARTEFACT: sha256_of(folder / ARTEFACT)},
                     hyperparameters={"max_features": self.max_features, "C": self.C})
-        (folder / "card.json").write_text(json.dumps(card, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-        self.card = card
+        self.card = write_card(folder, card)
 
     @classmethod
     def load(cls, folder: Path, card: dict) -> "BaselineModel":

@@ -15,8 +15,8 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
-from ..data.loaders import Chunk, InputWarning, input_files, read_tables, split_tags
-from ..data.outputs import AtomicTableWriter
+from ..data.loaders import Chunk, InputError, InputWarning, input_files, read_tables, split_tags
+from ..data.outputs import AtomicTableWriter, OutputError
 from .inference import decide
 from .labels import ELECTIONS_TAG, OHCHR_ELECTION_THEMES
 
@@ -155,6 +155,10 @@ def label_files(model, inputs, output, on_chunk: Callable[[int], None] | None = 
         Nothing is written to ``output`` in that case.
     """
     files = input_files(inputs)
+    target = Path(output).resolve()
+    for f in files:
+        if f.resolve() in (target, target.with_name(target.name + ".partial")):
+            raise OutputError(f"{output}: is also an input; write the labels to another file")
     job = {"inputs": [str(f) for f in files], "sizes": [f.stat().st_size for f in files],
            "model": model_tag(model), "options": {k: v for k, v in read_options.items() if v is not None}}
     writer = AtomicTableWriter(output, job=job, resume=resume)
@@ -166,6 +170,11 @@ def label_files(model, inputs, output, on_chunk: Callable[[int], None] | None = 
                 if number < writer.chunks_done:
                     continue
                 labelled = label_chunk(model, chunk)
+                if writer.columns is not None and list(labelled.columns) != writer.columns:
+                    differ = sorted(set(labelled.columns) ^ set(writer.columns))
+                    raise InputError(chunk.frame["source_file"].iloc[0], f"has other columns than the first "
+                                     f"input (differing: {', '.join(map(str, differ))}); label it into a "
+                                     "separate output")
                 summary.add(labelled)
                 writer.state = {k: v for k, v in asdict(summary).items() if k != "warnings"}
                 writer.write(labelled)

@@ -92,14 +92,28 @@ def sha256_of(path: Path) -> str:
     return h.hexdigest()
 
 
+def _card_digest(card: dict) -> str:
+    body = {k: v for k, v in card.items() if k != "card_sha256"}
+    return hashlib.sha256(json.dumps(body, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+def write_card(folder: Path, card: dict) -> dict:
+    """Write ``card.json`` with ``card_sha256``, the digest of the rest of the card, so that
+    an edited threshold is caught like an edited artefact. Returns the card as written."""
+    card = dict(card, card_sha256=_card_digest(card))
+    (Path(folder) / "card.json").write_text(json.dumps(card, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    return card
+
+
 def read_card(folder: Path) -> dict:
-    """Read a model folder's ``card.json`` and check its artefacts against their hashes.
+    """Read a model folder's ``card.json`` and check it and its artefacts against their hashes.
 
     Raises
     ------
     ModelError
-        No folder, no card, a listed file missing, or a file whose SHA-256 differs from the
-        card's (the model was altered after it was saved).
+        No folder, no card, a card whose content differs from its ``card_sha256``, a listed
+        file missing, or a file whose SHA-256 differs from the card's (the model was altered
+        after it was saved).
     """
     folder = Path(folder)
     card_path = folder / "card.json"
@@ -111,6 +125,9 @@ def read_card(folder: Path) -> dict:
         card = json.loads(card_path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as err:
         raise ModelError(f"{card_path}: not valid JSON ({err.msg})") from None
+    if card.get("card_sha256") != _card_digest(card):
+        raise ModelError(f"{card_path}: the card's content (thresholds, figures) differs from its "
+                         "card_sha256; it was changed after the model was saved, so it is not loaded")
     for name, digest in card.get("files", {}).items():
         path = folder / name
         if not path.is_file():

@@ -120,9 +120,7 @@ class TransformerModel:
 
     def save(self, folder: Path, card: dict) -> None:
         """Write weights (safetensors, fp16), config, tokenizer and ``card.json``."""
-        import json
-
-        from .inference import sha256_of
+        from .inference import sha256_of, write_card
 
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
@@ -134,8 +132,7 @@ class TransformerModel:
         card = dict(card, kind="transformer", name=self.name, thresholds=self.thresholds.to_dict(),
                     temperature=self.temperature, max_tokens=MAX_TOKENS,
                     files={f: sha256_of(folder / f) for f in files})
-        (folder / "card.json").write_text(json.dumps(card, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-        self.card = card
+        self.card = write_card(folder, card)
 
     @classmethod
     def load(cls, folder: Path, card: dict) -> "TransformerModel":
@@ -155,6 +152,7 @@ class TransformerModel:
         from transformers.utils import logging as hf_logging
 
         hf_logging.disable_progress_bar()  # keep the CLI's output to its own lines
+        hf_logging.set_verbosity_error()  # long texts are cut to head + tail here, not by the model
         network = AutoModelForSequenceClassification.from_pretrained(folder, dtype=torch.float32)
         tokenizer = AutoTokenizer.from_pretrained(folder)
         model = cls(network, tokenizer, Thresholds(**card["thresholds"]), card["temperature"],

@@ -170,6 +170,9 @@ def detect_format(path: Path, text_column: str | None = None) -> str:
             raise InputError(path, "is a Word document without a table or numbered recommendations "
                                    "that this tool reads")
         return "xlsx"
+    if suffix in (".pdf", ".docx"):
+        raise InputError(path, f"is not a readable {'PDF' if suffix == '.pdf' else 'Word'} document "
+                               "(its content is not what the extension says)")
     if head.lstrip().startswith(b"{"):
         return "jsonl"
     if suffix in (".xlsx", ".parquet", ".jsonl"):

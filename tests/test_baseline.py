@@ -36,6 +36,11 @@ def test_save_load_round_trip_and_tamper_check(fitted, tmp_path):
     assert reloaded.thresholds == fitted.thresholds
     card = json.loads((folder / "card.json").read_text())
     assert card["kind"] == "tfidf-linear" and set(card["files"]) == {"model.skops"}
+    card_text = (folder / "card.json").read_text()
+    (folder / "card.json").write_text(card_text.replace('"direct": 0.4', '"direct": 0.9'))
+    with pytest.raises(ModelError, match="card's content .* differs from its card_sha256"):
+        load_model(str(folder))
+    (folder / "card.json").write_text(card_text)
     with open(folder / "model.skops", "ab") as fh:
         fh.write(b"\0")
     with pytest.raises(ModelError, match="SHA-256 differs from the model card"):

@@ -159,3 +159,23 @@ def test_resume_refuses_another_job(model_dir, tmp_path):
     result = label(EXAMPLE, "-o", out, "--model", model_dir, "--resume")
     assert result.exit_code == 2 and "nothing to resume" in result.output
 
+
+
+def test_output_onto_an_input_is_refused(model_dir, tmp_path):
+    source = tmp_path / "recs.csv"
+    source.write_text("text\nHold free elections\n")
+    before = source.read_bytes()
+    result = label(source, "-o", source, "--model", model_dir)
+    assert result.exit_code == 2 and "is also an input" in result.output
+    assert source.read_bytes() == before
+
+
+def test_folder_with_other_columns_names_the_input(model_dir, tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.csv").write_text("text,country\nHold free elections,Arcadia\n")
+    (folder / "b.csv").write_text("text,region\nProtect journalists,Asia\n")
+    result = label(folder, "-o", tmp_path / "out.csv", "--model", model_dir)
+    assert result.exit_code == 2
+    assert "b.csv: has other columns than the first input (differing: country, region)" in result.output
+    assert not (tmp_path / "out.csv").exists()

@@ -148,10 +148,9 @@ def train_and_save(data: SharedData, output: Path, kind: str = "baseline", sourc
     }
     model.save(output, card)
     say("scoring the dev gold set with the saved model, as users load it (bootstrap intervals)")
-    from ..classifier.inference import load_model
+    from ..classifier.inference import load_model, write_card
 
-    model.card = dict(model.card, gold_dev=gold_figures(load_model(str(output)), data.gold))
-    (output / "card.json").write_text(json.dumps(model.card, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    model.card = write_card(output, dict(model.card, gold_dev=gold_figures(load_model(str(output)), data.gold)))
     write_model_card(output, model.card)
     return model
 
