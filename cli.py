@@ -463,7 +463,7 @@ def suggest(
 ):
     """List recommendations without the Elections tag that the model scores as election-relevant,
     most probable first, with the words that drove the score; for review in a spreadsheet
-    (fill decision: accept, reject or channels:<channel>;<channel>, plus reviewer and comment)."""
+    (fill decision: accept, reject or channels:NAME;NAME (codebook channel names), plus reviewer and comment)."""
     from .classifier.suggest import read_labelled, suggest as rank, write_suggestions
     from .data.review_store import DECISION_HELP
 
