@@ -22,7 +22,7 @@ import scipy.sparse as sp
 
 from .cues import CUES, cue_features
 from .inference import ModelError, Thresholds, sha256_of, write_card
-from .labels import CHANNELS, RELEVANCE
+from .labels import RELEVANCE
 
 ARTEFACT = "model.skops"
 TRUSTED_PREFIXES = ("sklearn.", "numpy.", "scipy.", "builtins.")

@@ -9,6 +9,7 @@ unit, so no split can put the same text on both sides.
 from __future__ import annotations
 
 import hashlib
+from functools import cached_property
 import os
 from pathlib import Path
 
@@ -164,7 +165,6 @@ class SharedData:
 
     def __init__(self, root=None):
         self.root = Path(root) if root is not None else default_data_dir()
-        self._export = self._texts = self._gold = self._silver = None
 
     def require(self) -> "SharedData":
         """Raise InputError unless the folder holds the export, gold and silver files."""
@@ -174,29 +174,25 @@ class SharedData:
                                                    "at the shared data folder")
         return self
 
-    @property
+    @cached_property
     def export(self) -> pd.DataFrame:
-        if self._export is None:
-            self._export = load_upr_export(self.root / EXPORT_DIR)
-        return self._export
+        """The UPR Info export, one row per export row (:func:`load_upr_export`)."""
+        return load_upr_export(self.root / EXPORT_DIR)
 
-    @property
+    @cached_property
     def texts(self) -> pd.DataFrame:
-        if self._texts is None:
-            self._texts = distinct_texts(self.export)
-        return self._texts
+        """Distinct texts of the export (:func:`distinct_texts`)."""
+        return distinct_texts(self.export)
 
-    @property
+    @cached_property
     def gold(self) -> pd.DataFrame:
-        if self._gold is None:
-            self._gold = load_annotations(self.root / GOLD_FILE)
-        return self._gold
+        """The gold development set, with weights (:func:`load_annotations`)."""
+        return load_annotations(self.root / GOLD_FILE)
 
-    @property
+    @cached_property
     def silver(self) -> pd.DataFrame:
-        if self._silver is None:
-            self._silver = load_annotations(self.root / SILVER_FILE)
-        return self._silver
+        """The silver training set (:func:`load_annotations`)."""
+        return load_annotations(self.root / SILVER_FILE)
 
     def fingerprint(self) -> dict:
         """SHA-256 of every shared file the models learn from, keyed by relative path."""

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import average_precision_score
 
-from ..classifier.labels import CHANNELS, RELEVANCE
+from ..classifier.labels import RELEVANCE
 from .datasets import channel_matrix
 
 BOOTSTRAP = 1000

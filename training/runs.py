@@ -24,7 +24,7 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from ..classifier.baseline import BaselineModel, make_vectorizer
 from ..classifier.inference import decide
 from ..classifier.labels import CHANNELS, NARROW_KEYWORDS, RELATED_TAGS, RELEVANCE
-from .datasets import SharedData, channel_matrix
+from .datasets import SharedData
 from .evaluate import BOOTSTRAP, gold_report, tag_task_scores
 from .train import SEED, SOURCES, best_threshold, cycle_split, fit_model, training_table
 from .weak_labels import report as lf_report
