@@ -21,17 +21,17 @@ ELECTORAL = _rx(r"\b(?:(?:re-?|by-)?elections?|electoral|vot(?:e|es|ing|ers?)|ba
                 r"|polling|referend\w*|electorate)\b")
 NON_PUBLIC_VOTE = _rx(r"\belect(?:ed|ion|ions)? (?:of |as )?(?:the )?(?:new )?(?:members?|judges?"
                       r"|commissioners?|ombudsman|ombudsperson|heads?|chair\w*|board|rapporteurs?)\b"
-                      r"|\bresolutions?\b|\b(?:human rights )?council\b.{0,40}\belect"
+                      r"|\bresolutions?\b|(?<!electoral )\bcouncil\b.{0,40}\belect"
                       r"|\b(?:bar association|professional (?:bodies|associations)|muftis?|imams?|clergy"
                       r"|religious (?:leaders|bodies|communities))\b")
 CANDIDACY = _rx(r"\bcandida\w* (?:for|to|in) (?:(?:the )?(?:public|political|elected) office"
-                r"|elections?|parliament|presiden\w*)|\bstand (?:for|as a candidate)"
+                r"|elections?|parliament|presiden\w*)|\bstand (?:for|as a candidate)|\brun(?:ning)? for (?:\w+ )?office"
                 r"|\bright to (?:be elected|stand)|\bterm limits?\b"
                 r"|\b(?:campaign|party|political) (?:financ\w*|funding|donations?)")
 ELECTED_BODY_SEATS = _rx(r"\b(?:women|female|minorit\w+|indigenous|persons with disabilities|youth|roma)"
                          r"\b.{0,80}\b(?:parliament\w*|legislatures?|legislative (?:bodies|assembl\w+|councils?|elections?)"
                          r"|elected (?:(?:and \S+ )?(?:bodies|office|offices|positions|posts|assembl\w+|seats))"
-                         r"|national assembly|parliamentary seats)\b|\bquotas?\b.{0,60}\b(?:parliament|candidate"
+                         r"|national assembly|parliamentary seats)\b|\bquotas?\b.{0,100}\b(?:parliament|candidate"
                          r"|elect\w*|legislat\w*)")
 EXPRESSION = _rx(r"freedom of (?:opinion and )?expression|freedom of speech|freedom of (?:the )?(?:press|media)"
                  r"|(?:press|media) freedom|independen\w* (?:of (?:the )?)?media|media (?:pluralism|outlets|law)"

@@ -18,6 +18,17 @@ def test_rule_7_non_public_votes_are_not_electoral():
     assert label("Ensure a transparent election of the members of the human rights commission") == ("none", ())
     assert label("Vote in favour of the General Assembly resolution on a moratorium on the death penalty") == (
         "none", ())
+    # ...but an electoral council is an electoral body, and the rule stays about public votes.
+    assert label("Ensure the impartial functioning of the Supreme Electoral Council and accredit electoral "
+                 "observers")[0] == "direct"
+    assert label("Support the Council's election of new members")[0] == "none"
+
+
+def test_standing_for_office_and_candidate_quotas_are_direct():
+    # Codebook `direct`: "the right to vote or to stand for office", "quotas for elected bodies".
+    assert label("Give all peoples the equal right to run for elected office")[0] == "direct"
+    assert label("Adopt legislation on quotas requiring political parties to include a minimum proportion "
+                 "of women among their candidates")[0] == "direct"
 
 
 def test_civic_freedoms_are_indirect_with_their_channels():
