@@ -224,10 +224,14 @@ def tag_task(data: SharedData, progress=None) -> dict:
     The baseline recipe (silver + weak labels) and a tag-only TF-IDF + logistic regression
     (same features, trained on the ``Elections`` tag alone) are fitted on texts whose
     earliest session is in cycle 1 and score ``p_direct`` on texts of cycle 2; the keyword
-    rule is scored as a 0/1 score.
+    rule and the recipe's own training labels (``direct`` or not, silver where available,
+    else weak) are scored as 0/1 scores. The last shows how far the codebook's ``direct``
+    is from the tag: a model that reproduced its training labels exactly would get that AP.
     """
     train, test = cycle_split(data.texts, TAG_TRAIN_CYCLES, TAG_TEST_CYCLES)
     y = test["elections_tag"].to_numpy()
+    labels = training_table(data, SOURCES).set_index("text_hash")["relevance"]
+    labelled_direct = (test["text_hash"].map(labels) == "direct").to_numpy().astype(float)
     recipe = fit_model(training_table(data, SOURCES, cycles=TAG_TRAIN_CYCLES), make_baseline(), progress=progress)
     p_recipe = recipe.predict_proba(test["text"].tolist())[0][:, 0]
 
@@ -249,6 +253,7 @@ def tag_task(data: SharedData, progress=None) -> dict:
             "baseline recipe (silver + weak)": tag_task_scores(y, p_recipe, recipe.thresholds.direct),
             "tag-only TF-IDF + LR": tag_task_scores(y, p_tag, tag_threshold),
             "keyword rule": tag_task_scores(y, keyword, 0.5),
+            "training labels (direct = 1)": tag_task_scores(y, labelled_direct, 0.5),
         },
     }
 
