@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .loaders import InputError, InputWarning
+from .loaders import InputError, InputWarning, guess_language
 
 DOCUMENT_FORMATS = ("ohchr-thematic", "ohchr-report", "uhri", "text")
 
@@ -84,16 +84,6 @@ POSITION_WORDS = (
 )
 """Position names and the words that signal them, strongest first ("did not enjoy the support
 … noted" is Noted; ``Pending``: the report says the State will respond later)."""
-
-STOP_WORDS = {
-    "en": {"the", "and", "of", "to", "in", "for", "on", "with", "its", "all", "that", "by"},
-    "fr": {"le", "la", "les", "des", "du", "de", "et", "à", "pour", "dans", "sur", "aux",
-           "ses", "qui", "une"},
-    "es": {"el", "la", "los", "las", "de", "del", "y", "en", "para", "con", "por", "sus",
-           "una", "que"},
-}
-SCRIPTS = (("ru", re.compile(r"[\u0400-\u04ff]")), ("ar", re.compile(r"[\u0600-\u06ff]")),
-           ("zh", re.compile(r"[\u4e00-\u9fff]")))
 
 ORDINALS = {w: i for i, w in enumerate(
     "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth "
@@ -378,16 +368,6 @@ def _position(value: str, introduction: bool = False) -> str:
     return found[0] if len(found) == 1 else value
 
 
-def _language(text: str) -> str:
-    for code, script in SCRIPTS:
-        if script.search(text):
-            return code
-    words = Counter(re.findall(r"\w+", text.lower()))
-    scores = {code: sum(words[w] for w in stop) for code, stop in STOP_WORDS.items()}
-    best = max(scores, key=scores.get)
-    return best if scores[best] else ""
-
-
 def _session(text: str) -> str:
     """The UPR session number a document names ("48th Session", "held its thirty-fourth
     session"), or ""."""
@@ -649,8 +629,8 @@ def _frame(records: list[dict], path: Path) -> pd.DataFrame:
     frame = pd.DataFrame(records, dtype=object)
     if "document" not in frame or not frame["document"].fillna("").any():
         frame["document"] = path.name
-    whole = _language(" ".join(frame["text"]))
-    frame["language"] = [_language(text) or whole for text in frame["text"]]
+    whole = guess_language(" ".join(frame["text"]))
+    frame["language"] = [guess_language(text) or whole for text in frame["text"]]
     for column in COLUMNS:
         if column not in frame:
             frame[column] = ""

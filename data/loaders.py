@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import re
 import warnings
 from collections import Counter
 from dataclasses import dataclass, field
@@ -74,6 +75,33 @@ class InputError(Exception):
         elif row is not None:
             where += f", {unit} {row}"
         super().__init__(f"{where}: {problem}")
+
+
+STOP_WORDS = {
+    "en": {"the", "and", "of", "to", "in", "for", "on", "with", "its", "all", "that", "by"},
+    "fr": {"le", "la", "les", "des", "du", "de", "et", "à", "pour", "dans", "sur", "aux",
+           "ses", "qui", "une"},
+    "es": {"el", "la", "los", "las", "de", "del", "y", "en", "para", "con", "por", "sus",
+           "una", "que"},
+}
+SCRIPTS = (("ru", re.compile(r"[\u0400-\u04ff]")), ("ar", re.compile(r"[\u0600-\u06ff]")),
+           ("zh", re.compile(r"[\u4e00-\u9fff]")))
+
+
+def guess_language(text: str) -> str:
+    """A rough guess of the language of ``text``: "ru", "ar" or "zh" by script, else "en",
+    "fr" or "es" by counting common function words; "" when nothing decides.
+
+    Enough to warn that a text is not English (the models were trained on the English UPR
+    Info export), not a language identifier.
+    """
+    for code, script in SCRIPTS:
+        if script.search(text):
+            return code
+    words = Counter(re.findall(r"\w+", text.lower()))
+    scores = {code: sum(words[w] for w in stop) for code, stop in STOP_WORDS.items()}
+    best = max(scores, key=scores.get)
+    return best if scores[best] else ""
 
 
 class InputWarning(UserWarning):
@@ -389,7 +417,7 @@ def read_table(path, fmt: str | None = None, text_column: str | None = None,
     else:
         frames = _xlsx_chunks(path, chunk_rows)
 
-    start, id_column, any_rows = 1, None, False
+    start, id_column, any_rows, foreign = 1, None, False, {}
     for frame in frames:
         frame = frame.reset_index(drop=True)
         frame.index = range(start, start + len(frame))
@@ -408,15 +436,24 @@ def read_table(path, fmt: str | None = None, text_column: str | None = None,
         if fmt == "upr-info":
             frame = _prepare_upr_info(frame, path)
         problems = [_text_problem(v) for v in frame[text_column]]
-        for row, problem in zip(frame.index, problems):
+        for row, text, problem in zip(frame.index, frame[text_column], problems):
             if problem:
                 warnings.warn(InputWarning(f"{path}, row {row}: {problem}; kept, not labelled"))
+            elif fmt not in DOCUMENT_FORMATS:
+                language = guess_language(text)
+                if language not in ("en", ""):
+                    foreign.setdefault(language, []).append(row)
         frame.insert(0, "input_problem", problems)
         frame.insert(0, "source_row", frame.index.to_numpy())
         frame.insert(0, "source_file", path.name)
         frame.insert(0, "rec_id", rec_ids)
         yield Chunk(frame.reset_index(drop=True), text_column, tags_column)
         start += len(frame)
+    if foreign:
+        rows = sorted(r for found in foreign.values() for r in found)
+        languages = ", ".join(f"{code} {len(found):,}" for code, found in sorted(foreign.items()))
+        warnings.warn(InputWarning(f"{path}: {len(rows):,} rows look non-English ({languages}; first: row {rows[0]}); "
+                                   "the models were trained on English texts, so their labels may be less accurate"))
     if not any_rows:
         raise InputError(path, "has a header but no data rows" if fmt != "jsonl" else "holds no records")
 

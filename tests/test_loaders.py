@@ -94,6 +94,18 @@ def test_duplicate_input_ids_are_reported(tmp_path):
     assert len(frame) == 2
 
 
+def test_non_english_rows_get_one_warning_per_file_and_are_kept(tmp_path):
+    path = tmp_path / "session.csv"
+    path.write_text("text\nReform the electoral code before the next elections\n"
+                    "Garantir la liberté d'expression et protéger les journalistes dans le pays\n"
+                    "Protect journalists from harassment and threats\n"
+                    "Garantizar la libertad de expresión de los periodistas y las periodistas\n"
+                    "Garantir le droit de vote des personnes handicapées\n", encoding="utf-8")
+    with pytest.warns(InputWarning, match=r"session\.csv: 3 rows look non-English \(es 1, fr 2; first: row 2\)"):
+        frame = pd.concat([c.frame for c in read_table(path)])
+    assert len(frame) == 5 and frame["input_problem"].tolist() == [""] * 5
+
+
 def test_non_text_cells_are_flagged_not_dropped(tmp_path):
     path = tmp_path / "recs.parquet"
     pd.DataFrame({"text": ["Protect journalists", None], "n": [1, 2]}).to_parquet(path)
