@@ -90,7 +90,8 @@ SCRIPTS = (("ru", re.compile(r"[\u0400-\u04ff]")), ("ar", re.compile(r"[\u0600-\
 
 def guess_language(text: str) -> str:
     """A rough guess of the language of ``text``: "ru", "ar" or "zh" by script, else "en",
-    "fr" or "es" by counting common function words; "" when nothing decides.
+    "fr" or "es" by counting common function words (French or Spanish needs two, so that
+    "de-criminalise" alone does not make a text French); "" when nothing decides.
 
     Enough to warn that a text is not English (the models were trained on the English UPR
     Info export), not a language identifier.
@@ -101,7 +102,7 @@ def guess_language(text: str) -> str:
     words = Counter(re.findall(r"\w+", text.lower()))
     scores = {code: sum(words[w] for w in stop) for code, stop in STOP_WORDS.items()}
     best = max(scores, key=scores.get)
-    return best if scores[best] else ""
+    return best if scores[best] >= (1 if best == "en" else 2) else ""
 
 
 class InputWarning(UserWarning):
@@ -452,7 +453,8 @@ def read_table(path, fmt: str | None = None, text_column: str | None = None,
     if foreign:
         rows = sorted(r for found in foreign.values() for r in found)
         languages = ", ".join(f"{code} {len(found):,}" for code, found in sorted(foreign.items()))
-        warnings.warn(InputWarning(f"{path}: {len(rows):,} rows look non-English ({languages}; first: row {rows[0]}); "
+        verb = "rows look" if len(rows) > 1 else "row looks"
+        warnings.warn(InputWarning(f"{path}: {len(rows):,} {verb} non-English ({languages}; first: row {rows[0]}); "
                                    "the models were trained on English texts, so their labels may be less accurate"))
     if not any_rows:
         raise InputError(path, "has a header but no data rows" if fmt != "jsonl" else "holds no records")
