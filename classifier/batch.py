@@ -7,6 +7,7 @@ non-text cell) is written with its ``input_problem`` and empty labels, never dro
 from __future__ import annotations
 
 import hashlib
+import json
 import warnings
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -27,9 +28,11 @@ LABEL_COLUMNS = ("relevance", "p_direct", "p_indirect", "channels", "model", "un
 def model_tag(model) -> str:
     """``name@version-digest`` of a model, as written in the ``model`` column: the card's
     version (training date) and the first 8 hex digits of the SHA-1 of its artefacts'
-    SHA-256 digests, so two models trained on one day never share a tag; ``+int8`` marks a
-    quantised transformer."""
+    SHA-256 digests and its decision thresholds — everything that decides a label — so two
+    models trained on one day, or the same weights with other thresholds, never share a
+    tag; ``+int8`` marks a quantised transformer."""
     digests = "".join(sorted(model.card.get("files", {}).values()))
+    digests += json.dumps(model.card.get("thresholds", {}), sort_keys=True)
     digest = hashlib.sha1(digests.encode()).hexdigest()[:8]
     suffix = "+int8" if getattr(model, "quantized", False) else ""
     return f"{model.name}@{model.card.get('version', 'unversioned')}-{digest}{suffix}"

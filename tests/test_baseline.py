@@ -47,6 +47,20 @@ def test_save_load_round_trip_and_tamper_check(fitted, tmp_path):
         load_model(str(folder))
 
 
+def test_model_tag_changes_with_the_thresholds_alone(fitted, tmp_path):
+    from upr_elect.classifier.batch import model_tag
+    from upr_elect.classifier.inference import write_card
+
+    folder = tmp_path / "fixture-baseline"
+    fitted.save(folder, {"version": "20261130"})
+    first = model_tag(load_model(str(folder)))
+    assert first.startswith("fixture-baseline@20261130-")
+    card = json.loads((folder / "card.json").read_text())
+    card["thresholds"]["direct"] = 0.9  # same weights, other decisions: a re-tuned release
+    write_card(folder, card)
+    assert model_tag(load_model(str(folder))) != first
+
+
 def test_missing_model_is_a_clear_error(tmp_path):
     with pytest.raises(ModelError, match="no such model folder or shipped model"):
         load_model(str(tmp_path / "nowhere"))
