@@ -105,7 +105,7 @@ def test_non_english_rows_get_one_warning_per_file_and_are_kept(tmp_path):
         frame = pd.concat([c.frame for c in read_table(path)])
     assert len(frame) == 5 and frame["input_problem"].tolist() == [""] * 5
     # One French-looking word in an English text is not a French text.
-    path.write_text("text\nConsider de-criminalizing same-sex relations\n", encoding="utf-8")
+    path.write_text("text\nConsider de-criminalising defamation without delay\n", encoding="utf-8")
     with warnings.catch_warnings():
         warnings.simplefilter("error", InputWarning)
         assert len(pd.concat([c.frame for c in read_table(path)])) == 1

@@ -27,8 +27,8 @@ def test_rule_7_non_public_votes_are_not_electoral():
 def test_standing_for_office_and_candidate_quotas_are_direct():
     # Codebook `direct`: "the right to vote or to stand for office", "quotas for elected bodies".
     assert label("Give all peoples the equal right to run for elected office")[0] == "direct"
-    assert label("Adopt legislation on quotas requiring political parties to include a minimum proportion "
-                 "of women among their candidates")[0] == "direct"
+    assert label("Introduce a quota obliging every registered party to reserve a fixed share of places for "
+                 "women among their candidates")[0] == "direct"
 
 
 def test_civic_freedoms_are_indirect_with_their_channels():
