@@ -120,7 +120,8 @@ def label(
             raise typer.BadParameter(f"{loaded.name} is not a transformer", param_hint="--int8")
         loaded.quantize()
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), console=errors, transient=True) as progress:
+                  TimeElapsedColumn(), console=errors, transient=True,
+                  disable=not errors.is_terminal) as progress:
         task = progress.add_task(f"labelling with {loaded.name}", total=None)
         summary = label_files(loaded, inputs, output, on_chunk=lambda n: progress.advance(task, n),
                               resume=resume, fmt=fmt, text_column=text_column,
@@ -286,7 +287,7 @@ def info(
     table = Table(title=f"shipped models ({_shown(MODELS_DIR)})")
     for column in ("model", "kind", "version", "relevant F1 (weighted)", "direct F1 (weighted)",
                    "trained on"):
-        table.add_column(column)
+        table.add_column(column, no_wrap=column == "model")
     for folder in sorted(p for p in MODELS_DIR.iterdir() if (p / "card.json").is_file()):
         card = read_card(folder)
         block = card["gold_dev"]["weighted"][card["name"]]

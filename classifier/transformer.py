@@ -110,11 +110,16 @@ class TransformerModel:
 
     def quantize(self) -> "TransformerModel":
         """Switch to int8 dynamic quantisation of the linear layers (PyTorch
-        ``quantize_dynamic``); returns self."""
+        ``quantize_dynamic``); returns self. PyTorch's notices that this API is deprecated
+        are silenced: they are for developers, not for someone labelling a file."""
+        import warnings
+
         import torch
 
-        self.network = torch.ao.quantization.quantize_dynamic(self.network, {torch.nn.Linear},
-                                                               dtype=torch.qint8)
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=".*deprecated", category=Warning)
+            self.network = torch.ao.quantization.quantize_dynamic(self.network, {torch.nn.Linear},
+                                                                   dtype=torch.qint8)
         self.quantized = True
         return self
 
