@@ -73,3 +73,26 @@ def test_report_counts_coverage_and_silver_accuracy():
     assert table.loc["lf_electoral_subject", "silver_accuracy"] == 1.0
     assert table.loc["lf_expression_media", "silver_accuracy"] == 0.0
     assert table.loc["combined", "silver_accuracy"] == 0.5
+
+
+def test_each_function_votes_only_for_the_value_the_report_names():
+    samples = [("Guarantee the right to vote of persons with disabilities", []),
+               ("Give all peoples the equal right to run for elected office", []),
+               ("Adopt quotas to increase the number of women in parliament", []),
+               ("Continue efforts in this area", ["Elections"]), ("Hold the local elections on time", ["Elections"]),
+               ("Protect journalists from harassment and threats", []),
+               ("Respect the right to peaceful assembly of students", []),
+               ("Simplify the registration of non-governmental organisations and associations", []),
+               ("Release political prisoners and opposition members", []),
+               ("Prohibit hate speech against migrants", []),
+               ("Promote the participation of women in political life and decision-making", []),
+               ("Protect the rights of human rights workers", ["Human rights defenders"]),
+               ("Provide training and financial support to civil society organisations working on health", []),
+               ("Guarantee freedom of religion and belief for minorities in public life", []),
+               ("Ratify the Convention against Torture", []),
+               ("Strengthen the national human rights institution in line with the Paris Principles", [])]
+    for lf, votes_for in W.LABELLING_FUNCTIONS.items():
+        votes = {v.relevance for v in (lf(text, frozenset(tags)) for text, tags in samples) if v is not None}
+        assert votes, f"{lf.__name__} never votes on the samples"
+        assert votes <= {"direct", "indirect"} if votes_for == "direct or indirect" else votes == {
+            votes_for.removesuffix(" (veto)")}, lf.__name__

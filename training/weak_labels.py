@@ -192,13 +192,16 @@ def veto_nhri(text: str, tags: frozenset) -> Vote | None:
     return None
 
 
-LABELLING_FUNCTIONS: tuple[Callable[[str, frozenset], Vote | None], ...] = (
-    lf_electoral_subject, lf_candidacy_and_finance, lf_elected_body_seats, lf_elections_tag,
-    lf_expression_media, lf_assembly, lf_association, lf_defenders_opposition, lf_hate_speech,
-    lf_political_participation, lf_civic_issue_tag,
-    veto_capacity_building, veto_religion_only, veto_treaty_without_civic_article, veto_nhri,
-)
-"""All labelling functions, in the order their votes are listed."""
+LABELLING_FUNCTIONS: dict[Callable[[str, frozenset], Vote | None], str] = {
+    lf_electoral_subject: "direct", lf_candidacy_and_finance: "direct", lf_elected_body_seats: "direct",
+    lf_elections_tag: "direct or indirect",
+    lf_expression_media: "indirect", lf_assembly: "indirect", lf_association: "indirect",
+    lf_defenders_opposition: "indirect", lf_hate_speech: "indirect", lf_political_participation: "indirect",
+    lf_civic_issue_tag: "indirect",
+    veto_capacity_building: "none (veto)", veto_religion_only: "none (veto)",
+    veto_treaty_without_civic_article: "none (veto)", veto_nhri: "none (veto)",
+}
+"""All labelling functions, in the order their votes are listed, each with the value it votes for."""
 
 DEFAULT_CHANNEL = {"direct": "electoral_process", "indirect": "expression_media"}
 
@@ -270,11 +273,11 @@ def report(texts: pd.DataFrame, silver: pd.DataFrame) -> pd.DataFrame:
     rows = []
     silver_tags = [frozenset(t) for t in silver["upr_info_issues"]]
     all_tags = [frozenset(t) for t in texts["issues"]]
-    for lf in LABELLING_FUNCTIONS:
+    for lf, votes_for in LABELLING_FUNCTIONS.items():
         covered = sum(lf(t, g) is not None for t, g in zip(texts["text"], all_tags))
         votes = [lf(t, g) for t, g in zip(silver["text"], silver_tags)]
         hits = [v.relevance == truth for v, truth in zip(votes, silver["relevance"]) if v is not None]
-        rows.append({"function": lf.__name__, "votes_for": _vote_value(lf),
+        rows.append({"function": lf.__name__, "votes_for": votes_for,
                      "coverage": covered / len(texts), "silver_votes": len(hits),
                      "silver_accuracy": float(np.mean(hits)) if hits else float("nan")})
     combined = [weak_label(t, g)[0] for t, g in zip(silver["text"], silver_tags)]
@@ -283,9 +286,3 @@ def report(texts: pd.DataFrame, silver: pd.DataFrame) -> pd.DataFrame:
                  "silver_accuracy": float(np.mean(np.array(combined) == silver["relevance"].to_numpy()))})
     return pd.DataFrame(rows)
 
-
-def _vote_value(lf) -> str:
-    if lf is lf_elections_tag:
-        return "direct or indirect"
-    return "none (veto)" if lf.__name__.startswith("veto_") else (
-        "direct" if lf in LABELLING_FUNCTIONS[:3] else "indirect")
