@@ -155,6 +155,9 @@ def train(
     with_reviews: Annotated[Optional[Path], typer.Option(
         help="Label store written by `upr-elect review`: its decisions override the training labels.",
         show_default=False)] = None,
+    cue_weight: Annotated[Optional[float], typer.Option(
+        min=0.0, help="Baseline only: feature value of a matching codebook cue (default 0.15, about one "
+                      "TF-IDF n-gram; 0 drops the cues).", show_default=False)] = None,
     data: DataOption = None,
 ):
     """Train a model on the shared data (silver labels and weak labels; never the gold
@@ -167,7 +170,9 @@ def train(
     if not chosen or set(chosen) - {"silver", "weak"}:
         raise typer.BadParameter("use silver, weak or silver,weak", param_hint="--sources")
     output = output or MODELS_DIR / ("baseline-tfidf" if kind == "baseline" else "transformer-minilm")
-    model = train_and_save(_data(data), output, kind, chosen, base_model, with_reviews,
+    if cue_weight is not None and kind != "baseline":
+        raise typer.BadParameter("only the baseline has cue features", param_hint="--cue-weight")
+    model = train_and_save(_data(data), output, kind, chosen, base_model, with_reviews, cue_weight,
                            progress=lambda m: errors.print(f"[dim]{m}[/]"))
     gold = model.card["gold_dev"]["weighted"][model.name]
     console.print(f"saved {_shown(output)}: dev gold (weighted) relevant F1 "

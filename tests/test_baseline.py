@@ -61,6 +61,21 @@ def test_model_tag_changes_with_the_thresholds_alone(fitted, tmp_path):
     assert model_tag(load_model(str(folder))) != first
 
 
+def test_cues_weigh_cue_weight_and_old_cards_load_with_weight_one(fitted, tmp_path):
+    from upr_elect.classifier.inference import write_card
+
+    cues = fitted.features(["Reform the electoral code"])[:, -len(CUES):].toarray()[0]
+    assert cues[list(CUES).index("electoral_subject")] == pytest.approx(fitted.cue_weight)
+    assert set(np.unique(cues)) == {0, np.float32(fitted.cue_weight)}
+    folder = tmp_path / "fixture-baseline"
+    fitted.save(folder, {"version": "test"})
+    assert load_model(str(folder)).cue_weight == fitted.cue_weight
+    card = json.loads((folder / "card.json").read_text())
+    del card["hyperparameters"]["cue_weight"]  # a card from before the option existed
+    write_card(folder, card)
+    assert load_model(str(folder)).cue_weight == 1.0
+
+
 def test_missing_model_is_a_clear_error(tmp_path):
     with pytest.raises(ModelError, match="no such model folder or shipped model"):
         load_model(str(tmp_path / "nowhere"))

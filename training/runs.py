@@ -77,13 +77,15 @@ def gold_figures(model, gold: pd.DataFrame, n_boot: int = BOOTSTRAP) -> dict:
     return gold_report(gold, {model.name: model_system(model, gold["text"])}, n_boot)
 
 
-def make_baseline(name: str = "baseline-tfidf"):
-    """Factory of unfitted baselines, for :func:`upr_elect.training.train.fit_model`."""
-    return lambda: BaselineModel(name=name)
+def make_baseline(name: str = "baseline-tfidf", **hyperparameters):
+    """Factory of unfitted baselines, for :func:`upr_elect.training.train.fit_model`;
+    ``hyperparameters`` go to :class:`BaselineModel` (its defaults otherwise)."""
+    return lambda: BaselineModel(name=name, **hyperparameters)
 
 
 def train_and_save(data: SharedData, output: Path, kind: str = "baseline", sources=SOURCES,
-                   base_model: Path | None = None, reviews: Path | None = None, progress=None):
+                   base_model: Path | None = None, reviews: Path | None = None,
+                   cue_weight: float | None = None, progress=None):
     """Fit a model on the shared data and save it with its model card.
 
     Parameters
@@ -98,6 +100,8 @@ def train_and_save(data: SharedData, output: Path, kind: str = "baseline", sourc
     reviews : Path, optional
         SQLite label store of ``upr-elect review``: reviewed texts override their training
         label (gold texts excepted).
+    cue_weight : float, optional
+        Baseline only: feature value of a matching cue (default: :class:`BaselineModel`'s).
     progress : callable(str), optional
 
     Returns
@@ -119,7 +123,8 @@ def train_and_save(data: SharedData, output: Path, kind: str = "baseline", sourc
             raise InputError(reviews, "no such review store")
         table = merge_reviews(table, ReviewStore(reviews).decisions(), held_out=data.gold["text"])
     if kind == "baseline":
-        model = fit_model(table, make_baseline(output.name), progress=progress)
+        hyperparameters = {} if cue_weight is None else {"cue_weight": cue_weight}
+        model = fit_model(table, make_baseline(output.name, **hyperparameters), progress=progress)
         extra = {}
     else:
         from .finetune import default_base_model, finetune
@@ -166,6 +171,18 @@ def base_model_facts(folder: Path) -> dict:
     return facts
 
 
+def _validation_lines(oof: dict | None) -> list[str]:
+    if not oof:
+        return []
+    lines = [f"- Out of fold, against the training labels: relevant F1 {oof['relevant_f1']:.3f}, "
+             f"direct F1 {oof['direct_f1']:.3f}"]
+    if "silver_direct_average_precision" in oof:
+        lines.append(f"- Out of fold, against the silver rows only: direct average precision "
+                     f"{oof['silver_direct_average_precision']:.3f}, relevant average precision "
+                     f"{oof['silver_relevant_average_precision']:.3f}")
+    return lines
+
+
 def _fmt(point, ci) -> str:
     return f"{point:.3f} [{ci[0]:.3f}, {ci[1]:.3f}]"
 
@@ -200,6 +217,7 @@ def write_model_card(folder: Path, card: dict) -> None:
     lines += ["", "## Split and thresholds", "", card["split"] + ".", "",
               f"- direct: p_direct ≥ {card['thresholds']['direct']:.3f}",
               f"- relevant (else indirect): p_direct + p_indirect ≥ {card['thresholds']['relevant']:.3f}",
+              *_validation_lines(td.get("out_of_fold_validation")),
               "", "## Dev gold figures (out of sample; 95 % stratified-bootstrap intervals, "
               f"{gold['bootstrap_resamples']} resamples, {gold['n_records']} records)", "",
               "| metric | sampled | weighted to the database |", "|---|---|---|"]
