@@ -10,6 +10,7 @@ P(channel | relevant).
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -87,10 +88,13 @@ class BaselineModel:
         self.relevance_ = CalibratedClassifierCV(
             LogisticRegression(C=self.C, max_iter=3000), method="sigmoid", cv=5).fit(X, y)
         relevant = relevance != "none"
-        # A channel no relevant training text has gets a constant predictor (probability 0).
         self.channels_ = OneVsRestClassifier(
             LogisticRegression(C=self.C, class_weight="balanced", max_iter=3000))
-        self.channels_.fit(X[relevant], np.asarray(channels)[relevant])
+        with warnings.catch_warnings():
+            # A channel no relevant training text has gets a constant predictor (probability 0);
+            # scikit-learn warns about it, which says nothing a user can act on.
+            warnings.filterwarnings("ignore", "Label not .* is present in all training examples")
+            self.channels_.fit(X[relevant], np.asarray(channels)[relevant])
         return self
 
     def predict_proba(self, texts):

@@ -1,4 +1,5 @@
 import json
+import warnings
 
 import numpy as np
 import pytest
@@ -17,6 +18,16 @@ def fitted():
         table["text"].tolist(), table["relevance"].to_numpy(), channel_matrix(table["channels"]))
     model.thresholds = Thresholds(direct=0.4, relevant=0.5)
     return model
+
+
+def test_a_channel_without_training_texts_scores_zero_without_a_warning():
+    table = fixture_table()
+    Y = channel_matrix(table["channels"])
+    assert not Y[:, -1].any()  # the fixture has no text of the last channel
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model = BaselineModel(max_features=500).fit(table["text"].tolist(), table["relevance"].to_numpy(), Y)
+    assert np.all(model.predict_proba(["Hold free elections"])[1][:, -1] == 0)
 
 
 def test_probabilities_have_the_documented_shapes(fitted):
