@@ -156,8 +156,8 @@ def train(
         help="Label store written by `upr-elect review`: its decisions override the training labels.",
         show_default=False)] = None,
     cue_weight: Annotated[Optional[float], typer.Option(
-        min=0.0, help="Baseline only: feature value of a matching codebook cue (default 0.15, about one "
-                      "TF-IDF n-gram; 0 drops the cues).", show_default=False)] = None,
+        min=0.0, help="Baseline only: feature value of a matching codebook cue, on the scale of a "
+                      "TF-IDF value (default 0.1; 0 drops the cues).", show_default=False)] = None,
     data: DataOption = None,
 ):
     """Train a model on the shared data (silver labels and weak labels; never the gold
@@ -272,9 +272,14 @@ def _print_tag_table(tag: dict) -> None:
     for column in ("system", "average precision", "precision", "recall", "F1", "threshold"):
         table.add_column(column, justify="right" if column != "system" else "left")
     for name, s in tag["systems"].items():
-        table.add_row(name, f"{s['average_precision']:.3f}", f"{s['precision']:.3f}", f"{s['recall']:.3f}",
-                      f"{s['f1']:.3f}", f"{s['threshold']:.3f}")
+        low, high = s["average_precision_ci95"]
+        table.add_row(name, f"{s['average_precision']:.3f} [{low:.2f}, {high:.2f}]", f"{s['precision']:.3f}",
+                      f"{s['recall']:.3f}", f"{s['f1']:.3f}", f"{s['threshold']:.3f}")
     console.print(table)
+    reference = tag["differences"]["reference"]
+    for name, d in tag["differences"]["average_precision"].items():
+        console.print(f"average precision, {reference} minus {name}: {d['difference']:+.3f} "
+                      f"[{d['ci95'][0]:+.3f}, {d['ci95'][1]:+.3f}] (paired bootstrap)")
     console.print(tag["note"])
 
 

@@ -2,7 +2,9 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import f1_score, precision_score, recall_score
 
-from upr_elect.training.evaluate import bootstrap_indices, gold_report
+from sklearn.metrics import average_precision_score
+
+from upr_elect.training.evaluate import bootstrap_indices, gold_report, tag_task_intervals
 
 GOLD = pd.DataFrame({
     "relevance": ["direct", "direct", "indirect", "indirect", "none", "none", "none", "none"],
@@ -50,3 +52,24 @@ def test_bootstrap_resamples_within_strata_and_is_reproducible():
     assert low <= report["weighted"]["m"]["point"]["relevant"]["f1"] <= high
     diff = report["differences"]["weighted"]["m"]["relevant.f1"]
     assert diff["difference"] == round(report["weighted"]["m"]["point"]["relevant"]["f1"], 4)
+
+
+def test_tag_task_intervals_are_paired_and_bracket_the_points():
+    # 40 tagged texts among 2,000: one score ranks them well, the other is noise.
+    rng = np.random.default_rng(3)
+    tagged = np.zeros(2000, bool)
+    tagged[rng.choice(2000, 40, replace=False)] = True
+    good = np.where(tagged, rng.uniform(0.4, 1.0, 2000), rng.uniform(0.0, 0.6, 2000))
+    noise = rng.uniform(size=2000)
+    out = tag_task_intervals(tagged, {"good": good, "noise": noise}, "good", n_boot=200)
+    for name, score in (("good", good), ("noise", noise)):
+        low, high = out["average_precision_ci95"][name]
+        assert low < average_precision_score(tagged, score) < high
+    difference = out["differences"]["noise"]
+    assert set(out["differences"]) == {"noise"}
+    assert difference["difference"] == round(average_precision_score(tagged, good)
+                                             - average_precision_score(tagged, noise), 4)
+    assert 0 < difference["ci95"][0] < difference["difference"] < difference["ci95"][1]
+    # Paired: a system compared with itself differs by exactly 0 in every resample.
+    same = tag_task_intervals(tagged, {"good": good, "copy": good.copy()}, "good", n_boot=50)
+    assert same["differences"]["copy"] == {"difference": 0.0, "ci95": [0.0, 0.0]}

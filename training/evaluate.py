@@ -200,3 +200,41 @@ def tag_task_scores(elections_tag, p_direct, threshold: float) -> dict:
     out = binary_scores(y, score >= threshold, None, score)
     out.update({"threshold": float(threshold), "n_texts": int(len(y)), "n_tagged": int(y.sum())})
     return out
+
+
+def tag_task_intervals(elections_tag, scores: dict, reference: str, n_boot: int = BOOTSTRAP,
+                       seed: int = SEED) -> dict:
+    """Bootstrap 95 % intervals of average precision on the ``Elections`` tag.
+
+    Texts are resampled with replacement within the tagged and within the untagged texts
+    (every resample keeps the number of tagged texts); every system is scored on the same
+    resamples, so the differences from ``reference`` are paired.
+
+    Parameters
+    ----------
+    elections_tag : array-like of bool, shape (n,)
+    scores : dict of str to array-like of shape (n,)
+        System name to its score on the same texts.
+    reference : str
+        Key of ``scores``: the system the others are compared with.
+    n_boot, seed : int
+
+    Returns
+    -------
+    dict
+        ``{"average_precision_ci95": {system: [low, high]},
+        "differences": {system: {"difference": reference − system, "ci95": [low, high]}}}``.
+    """
+    y = np.asarray(elections_tag, dtype=bool)
+    index = bootstrap_indices(y, n_boot, seed)
+    point = {name: average_precision_score(y, np.asarray(score)) for name, score in scores.items()}
+    reps = {name: np.array([average_precision_score(y[i], np.asarray(score)[i]) for i in index])
+            for name, score in scores.items()}
+    return {
+        "average_precision_ci95": {name: np.round(np.percentile(r, [2.5, 97.5]), 4).tolist()
+                                   for name, r in reps.items()},
+        "differences": {name: {"difference": round(float(point[reference] - point[name]), 4),
+                               "ci95": np.round(np.percentile(reps[reference] - reps[name], [2.5, 97.5]),
+                                                4).tolist()}
+                        for name in scores if name != reference},
+    }
