@@ -157,7 +157,7 @@ def train(
         show_default=False)] = None,
     cue_weight: Annotated[Optional[float], typer.Option(
         min=0.0, help="Baseline only: feature value of a matching codebook cue, on the scale of a "
-                      "TF-IDF value (default 0.1; 0 drops the cues).", show_default=False)] = None,
+                      "TF-IDF value (default 0.05; 0 drops the cues).", show_default=False)] = None,
     data: DataOption = None,
 ):
     """Train a model on the shared data (silver labels and weak labels; never the gold

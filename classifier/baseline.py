@@ -51,7 +51,7 @@ class BaselineModel:
         one of an export text is 0.14). At 1.0 the cues were so cheap to weigh that the
         model echoed the labelling functions built from them. The default maximises the
         out-of-fold average precision on the silver rows (mean of `direct` and relevant;
-        weights 0.05, 0.1, 0.15, 0.2 and 1 tried; README, "Cue weight").
+        weights 0, 0.05, 0.1, 0.15, 0.2 and 1 tried; README, "Cue weight").
     name : str
         Name written into every labelled row.
 
@@ -63,7 +63,7 @@ class BaselineModel:
     thresholds : Thresholds
     """
 
-    def __init__(self, max_features: int = 40000, C: float = 4.0, cue_weight: float = 0.1,
+    def __init__(self, max_features: int = 40000, C: float = 4.0, cue_weight: float = 0.05,
                  name: str = "baseline-tfidf"):
         self.max_features, self.C, self.cue_weight, self.name = max_features, C, cue_weight, name
         self.thresholds = Thresholds()
