@@ -1,8 +1,6 @@
 import numpy as np
 import pandas as pd
-from sklearn.metrics import f1_score, precision_score, recall_score
-
-from sklearn.metrics import average_precision_score
+from sklearn.metrics import average_precision_score, f1_score, precision_score, recall_score
 
 from upr_elect.training.evaluate import bootstrap_indices, gold_report, tag_task_intervals
 
