@@ -51,8 +51,8 @@ def guarded(command):
         except (InputError, OutputError, ModelError) as err:
             errors.print(f"[bold red]error:[/] {err}", highlight=False)
             raise typer.Exit(2) from None
-        except (typer.Exit, typer.Abort, click.ClickException):
-            raise
+        except (typer.Exit, typer.Abort, typer.BadParameter, click.ClickException):
+            raise  # typer >= 0.2x bundles its own click: its BadParameter is not click's
         except Exception as err:
             if os.environ.get("UPR_ELECT_DEBUG"):
                 raise

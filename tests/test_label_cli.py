@@ -179,3 +179,10 @@ def test_folder_with_other_columns_names_the_input(model_dir, tmp_path):
     assert result.exit_code == 2
     assert "b.csv: has other columns than the first input (differing: country, region)" in result.output
     assert not (tmp_path / "out.csv").exists()
+
+
+def test_a_bad_option_combination_is_a_usage_error_not_an_unexpected_one():
+    result = runner.invoke(app, ["train", "--model", "transformer", "--cue-weight", "0.1"])
+    assert result.exit_code == 2
+    assert "only the baseline has cue features" in result.output
+    assert "unexpected" not in result.output

@@ -42,8 +42,10 @@ def test_generic_csv_keeps_every_column_and_flags_empty_text(tmp_path):
     path = tmp_path / "recs.csv"
     path.write_text("id,Recommendation,country\n1,Reform the electoral code,Arcadia\n2,,Borduria\n"
                     "3,   ,Carpania\n", encoding="utf-8")
-    with pytest.warns(InputWarning, match=r"row 2: empty text"):
+    with pytest.warns(InputWarning) as caught:
         frame = pd.concat([c.frame for c in read_table(path)])
+    assert [str(w.message) for w in caught] == [
+        f"{path}, row {row}: empty text; kept, not labelled" for row in (2, 3)]
     assert list(frame.columns) == ["rec_id", "source_file", "source_row", "input_problem", "id",
                                    "Recommendation", "country"]
     assert frame["input_problem"].tolist() == ["", "empty text", "empty text"]
