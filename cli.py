@@ -183,7 +183,8 @@ def train(
 @guarded
 def evaluate(
     models: Annotated[Optional[list[str]], typer.Option(
-        "--model", help="Model folders or shipped names to compare (repeatable). Default: every shipped model.",
+        "--model", metavar="MODEL",
+        help="Model folders or shipped names to compare (repeatable). Default: every shipped model.",
         show_default=False)] = None,
     output: Annotated[Path, typer.Option(help="JSON report to write.")] = Path("evaluation.json"),
     ablation: Annotated[bool, typer.Option(help="Also train the baseline on silver only and on weak labels only.")]
