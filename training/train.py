@@ -221,8 +221,8 @@ def fit_model(table: pd.DataFrame, make_model, folds: int = 5, progress=None):
 def _silver_average_precision(table: pd.DataFrame, p_rel: np.ndarray) -> dict:
     """Out-of-fold average precision of ``direct`` (on p_direct) and relevant (on p_direct +
     p_indirect) against the silver rows' labels, stratum-weighted; empty without silver rows.
-    Unlike the weak labels, which are functions of the cues, silver labels are independent
-    of every feature, so this is the fair figure for comparing feature sets."""
+    Unlike the weak labels, which are functions of the cues, the silver labels were made
+    without them, so this is the fair figure for comparing feature sets (e.g. cue weights)."""
     silver = (table["source"] == "silver").to_numpy()
     if not silver.any():
         return {}
