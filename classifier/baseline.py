@@ -30,13 +30,6 @@ ARTEFACT = "model.skops"
 TRUSTED_PREFIXES = ("sklearn.", "numpy.", "scipy.", "builtins.")
 
 
-def make_vectorizer(max_features: int) -> TfidfVectorizer:
-    """The TF-IDF features of every linear model here: word uni- and bigrams seen in at least
-    two texts, sublinear term frequency, accents stripped, float32."""
-    return TfidfVectorizer(ngram_range=(1, 2), min_df=2, max_features=max_features,
-                           sublinear_tf=True, strip_accents="unicode", dtype=np.float32)
-
-
 class BaselineModel:
     """TF-IDF word uni- and bigrams plus codebook cues, with calibrated logistic regression.
 
@@ -79,11 +72,7 @@ class BaselineModel:
         channels : ndarray of shape (n, 10), multi-hot in :data:`CHANNELS` order
         """
         relevance = np.asarray(relevance)
-        self.vectorizer_ = make_vectorizer(self.max_features)
-        self.vectorizer_.fit(texts)
-        # skops saves plain ints fast and numpy ints very slowly.
-        self.vectorizer_.vocabulary_ = {k: int(v) for k, v in self.vectorizer_.vocabulary_.items()}
-        X = self.features(texts)
+        X = self.fit_features(texts)
         y = np.array([RELEVANCE.index(v) for v in relevance])
         self.relevance_ = CalibratedClassifierCV(
             LogisticRegression(C=self.C, max_iter=3000), method="sigmoid", cv=5).fit(X, y)
@@ -107,6 +96,18 @@ class BaselineModel:
         """
         X = self.features(texts)
         return self.relevance_.predict_proba(X), self.channels_.predict_proba(X)
+
+    def fit_features(self, texts) -> sp.csr_matrix:
+        """Fit the TF-IDF vocabulary on ``texts`` (word uni- and bigrams seen in at least two
+        texts, the ``max_features`` most frequent; sublinear term frequency, accents stripped)
+        and return their :meth:`features`. The tag-only peer of the evaluation uses it too, so
+        both see the same features."""
+        self.vectorizer_ = TfidfVectorizer(ngram_range=(1, 2), min_df=2, max_features=self.max_features,
+                                           sublinear_tf=True, strip_accents="unicode", dtype=np.float32)
+        self.vectorizer_.fit(texts)
+        # skops saves plain ints fast and numpy ints very slowly.
+        self.vectorizer_.vocabulary_ = {k: int(v) for k, v in self.vectorizer_.vocabulary_.items()}
+        return self.features(texts)
 
     def features(self, texts) -> sp.csr_matrix:
         """Feature matrix of shape (n, n_ngrams + n_cues): TF-IDF, then codebook cues

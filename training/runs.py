@@ -21,7 +21,7 @@ import pandas as pd
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
-from ..classifier.baseline import BaselineModel, make_vectorizer
+from ..classifier.baseline import BaselineModel
 from ..classifier.inference import decide
 from ..classifier.labels import CHANNELS, NARROW_KEYWORDS, RELATED_TAGS, RELEVANCE
 from .datasets import SharedData
@@ -239,8 +239,9 @@ def write_model_card(folder: Path, card: dict) -> None:
 def tag_task(data: SharedData, progress=None) -> dict:
     """``Elections`` tag, cycle 1 → cycle 2, on distinct texts.
 
-    The baseline recipe (silver + weak labels) and a tag-only TF-IDF + logistic regression
-    (same features, trained on the ``Elections`` tag alone) are fitted on texts whose
+    The baseline recipe (silver + weak labels) and a tag-only logistic regression (the
+    baseline's features — TF-IDF and weighted cues — trained on the ``Elections`` tag alone,
+    as the issue that asked for it says: "with the same features") are fitted on texts whose
     earliest session is in cycle 1 and score ``p_direct`` on texts of cycle 2; the keyword
     rule and the recipe's own training labels (``direct`` or not, silver where available,
     else weak) are scored as 0/1 scores. The last shows how far the codebook's ``direct``
@@ -255,14 +256,14 @@ def tag_task(data: SharedData, progress=None) -> dict:
     recipe = fit_model(training_table(data, SOURCES, cycles=TAG_TRAIN_CYCLES), make_baseline(), progress=progress)
     p_recipe = recipe.predict_proba(test["text"].tolist())[0][:, 0]
 
-    vectorizer = make_vectorizer(BaselineModel().max_features)
-    X = vectorizer.fit_transform(train["text"])
+    features = BaselineModel()
+    X = features.fit_features(train["text"].tolist())
     y_train = train["elections_tag"].to_numpy()
-    tag_only = LogisticRegression(C=BaselineModel().C, class_weight="balanced", max_iter=3000)
+    tag_only = LogisticRegression(C=features.C, class_weight="balanced", max_iter=3000)
     oof = cross_val_predict(tag_only, X, y_train, method="predict_proba",
                             cv=StratifiedKFold(5, shuffle=True, random_state=SEED))[:, 1]
     tag_threshold = best_threshold(y_train, oof, np.ones(len(y_train)))
-    p_tag = tag_only.fit(X, y_train).predict_proba(vectorizer.transform(test["text"]))[:, 1]
+    p_tag = tag_only.fit(X, y_train).predict_proba(features.features(test["text"].tolist()))[:, 1]
     keyword = test["text"].str.contains(NARROW_KEYWORDS).to_numpy().astype(float)
     recipe_name = "baseline recipe (silver + weak)"
     scores = {recipe_name: (p_recipe, recipe.thresholds.direct), "tag-only TF-IDF + LR": (p_tag, tag_threshold),
