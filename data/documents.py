@@ -172,7 +172,8 @@ def read_document(path: Path, fmt: str) -> pd.DataFrame:
     InputError
         Missing file, unknown format, a file whose content is not the format given (damaged
         PDF, a PDF with no text layer, a DOCX that is not a Word document), a table without
-        a recommendation column, or a document in which no recommendation is found.
+        a recommendation column, an empty text file, or a document in which no
+        recommendation is found.
     """
     path = Path(path)
     if not path.is_file():
@@ -196,6 +197,8 @@ def read_document(path: Path, fmt: str) -> pd.DataFrame:
         else:
             lines = [(number, p.text) for number, p in enumerate(document.paragraphs, 1)]
             records = _read_report(path, lines, _docx_heading(document))
+    if not records and fmt == "text":
+        raise InputError(path, "is empty" if not head else "holds only blank lines")
     if not records:
         raise InputError(path, f"no recommendations found (read as {fmt}: numbered "
                                "'NNN.M' recommendation paragraphs were expected)")

@@ -6,16 +6,22 @@ than one chunk of a large file. Each record gets a stable ``rec_id`` made from i
 and its occurrence number among identical records (so the exact duplicate rows of the UPR
 Info export stay separate records and re-running never changes an id). Bad input raises
 :class:`InputError`, which names the file, the row and the problem; a row that can be kept
-(an empty text, say) is kept with a problem noted in its ``input_problem`` column.
+(an empty text, or a UPR Info export row cut short, say) is kept with a warning and a problem
+noted in its ``input_problem`` column. Files are named by the path as the user gave it
+(``folder/file`` for a file found in a folder), in messages and in ``source_file``.
 """
 
 from __future__ import annotations
 
+import codecs
+import csv
 import hashlib
 import html
+import itertools
 import json
 import re
 import warnings
+import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,6 +54,9 @@ ADDED_COLUMNS = ("rec_id", "source_file", "source_row", "input_problem")
 """Columns every reader adds in front of the input's own."""
 
 FORMATS = ("upr-info", "csv", "tsv", "jsonl", "parquet", "xlsx", "ohchr-thematic", "ohchr-report", "uhri", "text")
+
+INPUT_SUFFIXES = (".csv", ".tsv", ".tab", ".txt", ".jsonl", ".json", ".parquet", ".xlsx", ".docx", ".pdf")
+"""Extensions of the files read from a folder (:func:`input_files`); others are skipped."""
 
 CHUNK_ROWS = 5000
 
@@ -116,18 +125,21 @@ class Chunk:
     Attributes
     ----------
     frame : pandas.DataFrame of shape (n_records, 4 + n_input_columns)
-        ``rec_id``, ``source_file``, ``source_row``, ``input_problem`` then the input's
-        columns as read (UPR Info exports get the names of :data:`UPR_INFO_COLUMNS` plus a
-        derived ``cycle``).
+        ``rec_id``, ``source_file`` (the path as given), ``source_row``, ``input_problem``
+        then the input's columns as read (UPR Info exports get the names of
+        :data:`UPR_INFO_COLUMNS` plus a derived ``cycle``).
     text_column : str
         Column holding the recommendation text.
     tags_column : str or None
         Column holding issue tags (comma-separated), or None when the input has none.
+    file : str
+        The input file, as given (also in ``source_file``, but a chunk may have no rows).
     """
 
     frame: pd.DataFrame
     text_column: str
     tags_column: str | None
+    file: str = ""
 
 
 @dataclass
@@ -166,6 +178,9 @@ def detect_format(path: Path, text_column: str | None = None) -> str:
     OHCHR documents (thematic lists, Working Group reports, UHRI exports, plain text) are
     recognised by :func:`upr_elect.data.documents.detect_document_format`; a ``.csv`` or
     ``.tsv`` file, or one whose first line names the text column, is a table, not plain text.
+    A ``.txt`` file is plain text (one recommendation per line) unless its first line is a
+    table header with a text column (``text``, ``Recommendation`` or ``text_column``), even
+    when its lines hold commas or semicolons.
 
     Returns
     -------
@@ -175,9 +190,10 @@ def detect_format(path: Path, text_column: str | None = None) -> str:
     Raises
     ------
     InputError
-        Unknown extensions of files that are not recognised by content.
+        Unknown extensions of files that are not recognised by content; a damaged DOCX or
+        XLSX (ZIP) file; a Word document with nothing this tool reads.
     """
-    from .documents import detect_document_format
+    from .documents import _decode_head, _load_docx, detect_document_format
 
     with open(path, "rb") as fh:
         head = fh.read(4096)
@@ -190,12 +206,28 @@ def detect_format(path: Path, text_column: str | None = None) -> str:
     suffix = path.suffix.lower()
     if document == "text" and (header.strip().strip('"').lower() in names or suffix in (".csv", ".tsv")):
         document = None
+    if (suffix == ".txt" and document in (None, "text") and _decode_head(head) is not None
+            and not head.lstrip().startswith((b"{", b"["))):
+        cells = {cell.strip().strip('"').strip().lower() for cell in re.split(r"[,;\t|]", header)}
+        return "csv" if cells & names else "text"
     if document:
         return document
     if head.startswith(b"PAR1"):
         return "parquet"
     if head.startswith(b"PK\x03\x04"):
-        if b"word/" in head:
+        kind = _zip_kind(path, head)
+        try:
+            with zipfile.ZipFile(path) as archive:
+                word = "word/document.xml" in archive.namelist()
+        except (zipfile.BadZipFile, OSError) as err:
+            raise InputError(path, f"is a damaged {kind} file, not readable ({type(err).__name__}: "
+                                   f"{err})") from None
+        if word:
+            try:
+                _load_docx(path)
+            except Exception as err:  # python-docx raises several types for damaged packages
+                raise InputError(path, f"is a damaged DOCX file, not readable ({type(err).__name__}: "
+                                       f"{err})") from None
             raise InputError(path, "is a Word document without a table or numbered recommendations "
                                    "that this tool reads")
         return "xlsx"
@@ -216,8 +248,27 @@ def detect_format(path: Path, text_column: str | None = None) -> str:
                            ".parquet or .xlsx, or give --format")
 
 
-def _check_utf8(path: Path, encoding: str) -> None:
-    """Raise an InputError naming the first line that does not decode."""
+def _zip_kind(path: Path, head: bytes) -> str:
+    """What a ZIP package holds, from its first bytes ``head`` and its extension: "DOCX",
+    "XLSX" or "ZIP (DOCX or XLSX)"."""
+    if b"word/" in head or path.suffix.lower() == ".docx":
+        return "DOCX"
+    if b"xl/" in head or path.suffix.lower() == ".xlsx":
+        return "XLSX"
+    return "ZIP (DOCX or XLSX)"
+
+
+def _check_utf8(path: Path, encoding: str, fmt: str = "csv") -> None:
+    """Raise an InputError for a binary file read as text format ``fmt`` (forced with
+    --format), or naming the first line that does not decode."""
+    with open(path, "rb") as fh:
+        head = fh.read(4096)
+    kinds = {b"PAR1": "Parquet", b"%PDF": "PDF", b"PK\x03\x04": _zip_kind(path, head)}
+    kind = next((kind for magic, kind in kinds.items() if head.startswith(magic)), None)
+    if kind:
+        article = "an" if kind.startswith("X") else "a"
+        raise InputError(path, f"looks like {article} {kind} file (binary), not {fmt}: leave out "
+                               "--format to detect the format, or give the right one")
     with open(path, "rb") as fh:
         for number, line in enumerate(fh, start=1):
             try:
@@ -236,8 +287,9 @@ def _sniff_separator(path: Path, encoding: str) -> str:
     return best if counts[best] else ","
 
 
-def _csv_chunks(path: Path, sep: str | None, encoding: str, chunk_rows: int, names=None) -> Iterator[pd.DataFrame]:
-    _check_utf8(path, encoding)
+def _csv_chunks(path: Path, sep: str | None, encoding: str, chunk_rows: int, names=None,
+                fmt: str = "csv") -> Iterator[pd.DataFrame]:
+    _check_utf8(path, encoding, fmt)
     sep = sep or _sniff_separator(path, encoding)
     try:
         reader = pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False, encoding=encoding,
@@ -263,9 +315,10 @@ def jsonl_records(path: Path, encoding: str = "utf-8") -> Iterator[tuple[int, di
     Raises
     ------
     InputError
-        A byte that does not decode, a line that is not JSON or not a JSON object.
+        A binary file, a byte that does not decode, a line that is not JSON (the message
+        gives the column) or not a JSON object.
     """
-    _check_utf8(path, encoding)
+    _check_utf8(path, encoding, "jsonl")
     with open(path, encoding=encoding) as fh:
         for number, line in enumerate(fh, start=1):
             if not line.strip():
@@ -273,7 +326,8 @@ def jsonl_records(path: Path, encoding: str = "utf-8") -> Iterator[tuple[int, di
             try:
                 record = json.loads(line)
             except json.JSONDecodeError as err:
-                raise InputError(path, f"is not valid JSON ({err.msg})", number, "line") from None
+                raise InputError(path, f"is not valid JSON ({err.msg.removesuffix(' at')} at column "
+                                       f"{err.colno})", number, "line") from None
             if not isinstance(record, dict):
                 raise InputError(path, "is not a JSON object", number, "line")
             yield number, record
@@ -297,6 +351,8 @@ def _parquet_chunks(path: Path, chunk_rows: int) -> Iterator[pd.DataFrame]:
         parquet = pq.ParquetFile(path)
     except Exception as err:  # pyarrow raises several types for damaged files
         raise InputError(path, f"is not a readable Parquet file ({err})") from None
+    if parquet.metadata.num_rows == 0:  # columns but no rows: one empty frame, as for CSV
+        yield parquet.schema_arrow.empty_table().to_pandas()
     for batch in parquet.iter_batches(batch_size=chunk_rows):
         yield batch.to_pandas()
 
@@ -306,7 +362,7 @@ def _xlsx_chunks(path: Path, chunk_rows: int) -> Iterator[pd.DataFrame]:
         frame = pd.read_excel(path, sheet_name=0, dtype=object, engine="openpyxl")
     except Exception as err:  # openpyxl raises several types for damaged files
         raise InputError(path, f"is not a readable XLSX workbook ({err})") from None
-    for start in range(0, len(frame), chunk_rows):
+    for start in range(0, max(len(frame), 1), chunk_rows):  # a header alone: one empty frame
         yield frame.iloc[start:start + chunk_rows]
 
 
@@ -325,6 +381,8 @@ def _find_column(columns, wanted: str | None, known: tuple, path: Path, what: st
     hint = ""
     if len(columns) == 1 and any(s in str(columns[0]) for s in ",;\t|"):
         hint = " — the header was read as one column, so the separator is probably wrong (see --sep)"
+    if path.suffix.lower() == ".txt":
+        hint += "; or, for plain text with one recommendation per line, give --format text"
     raise InputError(path, f"has no {what} column (columns: {', '.join(map(str, columns))}); "
                            f"name it with --{what}-column{hint}", 0)
 
@@ -384,20 +442,33 @@ def read_table(path, fmt: str | None = None, text_column: str | None = None,
     Chunk
         At most ``chunk_rows`` records each; ``source_row`` is the 1-based data row.
 
+    Warns
+    -----
+    InputWarning
+        Rows kept but flagged in ``input_problem`` (an empty text; a UPR Info export row
+        with fewer than its eleven fields), a table with a header but no rows, non-English
+        texts.
+
     Raises
     ------
     InputError
-        Missing or unreadable file, undecodable byte, malformed table, missing column.
+        Missing or unreadable file, unknown encoding, undecodable byte, malformed table,
+        missing column.
     """
     path = Path(path)
     if not path.is_file():
         raise InputError(path, "no such file" if not path.exists() else "is not a file")
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise InputError(path, f"unknown encoding '{encoding}': give a Python codec name to --encoding "
+                               "(e.g. utf-8, cp1252, latin-1)") from None
     from .documents import DOCUMENT_FORMATS, read_document
 
     fmt = fmt or detect_format(path, text_column)
     if fmt not in FORMATS:
         raise InputError(path, f"unknown format '{fmt}' (choose from {', '.join(FORMATS)})")
-    ids = ids or RecordIds()
+    ids, fields = ids or RecordIds(), None
     if fmt in DOCUMENT_FORMATS:
         document = read_document(path, fmt)
         frames = (document.iloc[i:i + chunk_rows] for i in range(0, len(document), chunk_rows))
@@ -407,8 +478,9 @@ def read_table(path, fmt: str | None = None, text_column: str | None = None,
             warnings.warn(InputWarning(f"{path}: language {', '.join(others)} detected; the models were "
                                        "trained on English texts, so labels may be less accurate"))
     elif fmt == "upr-info":
-        frames = _csv_chunks(path, ";", encoding, chunk_rows, names=UPR_INFO_COLUMNS)
+        frames = _csv_chunks(path, ";", encoding, chunk_rows, names=UPR_INFO_COLUMNS, fmt=fmt)
         text_column, tags_column = "recommendation", "issues"
+        fields = _upr_info_fields(path, encoding)
     elif fmt in ("csv", "tsv"):
         frames = _csv_chunks(path, "\t" if fmt == "tsv" else sep, encoding, chunk_rows)
     elif fmt == "jsonl":
@@ -423,7 +495,7 @@ def read_table(path, fmt: str | None = None, text_column: str | None = None,
         frame = frame.reset_index(drop=True)
         frame.index = range(start, start + len(frame))
         if not any_rows:
-            if fmt == "upr-info" and list(frame.iloc[0]) == UPR_INFO_HEADER:
+            if fmt == "upr-info" and len(frame) and list(frame.iloc[0]) == UPR_INFO_HEADER:
                 raise InputError(path, "header row read as data")
             text_column = _find_column(frame.columns, text_column, TEXT_COLUMN_NAMES, path, "text", True)
             tags_column = _find_column(frame.columns, tags_column, TAGS_COLUMN_NAMES, path, "tags", False)
@@ -444,11 +516,18 @@ def read_table(path, fmt: str | None = None, text_column: str | None = None,
                 language = guess_language(text)
                 if language not in ("en", ""):
                     foreign.setdefault(language, []).append(row)
+        if fields is not None:
+            for i, (row, (line, count)) in enumerate(zip(frame.index, itertools.islice(fields, len(frame)))):
+                if count < len(UPR_INFO_COLUMNS):
+                    short = f"has {count} of {len(UPR_INFO_COLUMNS)} fields"
+                    warnings.warn(InputWarning(f"{path}, row {row} (line {line}): {short} (the row is cut "
+                                               "short); kept, not labelled"))
+                    problems[i] = "; ".join(filter(None, (short, problems[i])))
         frame.insert(0, "input_problem", problems)
         frame.insert(0, "source_row", frame.index.to_numpy())
-        frame.insert(0, "source_file", path.name)
+        frame.insert(0, "source_file", str(path))
         frame.insert(0, "rec_id", rec_ids)
-        yield Chunk(frame.reset_index(drop=True), text_column, tags_column)
+        yield Chunk(frame.reset_index(drop=True), text_column, tags_column, str(path))
         start += len(frame)
     if foreign:
         rows = sorted(r for found in foreign.values() for r in found)
@@ -458,22 +537,65 @@ def read_table(path, fmt: str | None = None, text_column: str | None = None,
                                    "the models were trained on English texts, so their labels may be less accurate"))
     if not any_rows:
         raise InputError(path, "has a header but no data rows" if fmt != "jsonl" else "holds no records")
+    if start == 1:
+        warnings.warn(InputWarning(f"{path}: has a header but no rows"))
+
+
+def _upr_info_fields(path: Path, encoding: str) -> Iterator[tuple[int, int]]:
+    """``(first physical line, number of fields)`` of each data row of a UPR Info export.
+
+    Read with the csv module beside pandas, which pads a row with too few fields with empty
+    ones without saying so (blank lines are skipped by both). Stops early, without a word,
+    where the csv module cannot read on (a field over its size limit): pandas reports real
+    damage itself.
+    """
+    with open(path, encoding=encoding, newline="") as fh:
+        reader, end, header = csv.reader(fh, delimiter=";", quotechar='"'), 0, False
+        try:
+            for row in reader:
+                start, end = end + 1, reader.line_num
+                if row and header:
+                    yield start, len(row)
+                header = header or bool(row)
+        except csv.Error:
+            return
 
 
 def input_files(paths) -> list[Path]:
-    """Expand folders to the table files in them, in file-name order.
+    """Expand folders to the input files directly in them, in file-name order.
+
+    A folder is read one level deep: its subfolders are not read (a warning names them; give
+    a subfolder as an input of its own to read it), and files whose extension is not one of
+    :data:`INPUT_SUFFIXES` (a README, say) are skipped, listed in one warning. Hidden files
+    are ignored. A file named on its own is read whatever its extension. Paths keep the form
+    they were given in (``folder/file``), so messages and ``source_file`` name them so.
+
+    Warns
+    -----
+    InputWarning
+        Skipped subfolders, skipped files.
 
     Raises
     ------
     InputError
-        A path that does not exist, or a folder with no files.
+        A path that does not exist, or a folder with no input files.
     """
     files = []
     for path in map(Path, paths):
         if path.is_dir():
-            found = sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith("."))
+            entries = sorted(p for p in path.iterdir() if not p.name.startswith("."))
+            found = [p for p in entries if p.is_file() and p.suffix.lower() in INPUT_SUFFIXES]
+            folders = [p.name for p in entries if p.is_dir()]
+            others = [p.name for p in entries if p.is_file() and p not in found]
+            if folders:
+                warnings.warn(InputWarning(f"{path}: subfolder{'s' if len(folders) > 1 else ''} "
+                                           f"{', '.join(folders)} not read (folders are read one level "
+                                           "deep; give a subfolder as an input to read it)"))
+            if others:
+                warnings.warn(InputWarning(f"{path}: skipped {', '.join(others)} (not input files: inputs "
+                                           f"end in {', '.join(INPUT_SUFFIXES)})"))
             if not found:
-                raise InputError(path, "folder holds no files")
+                raise InputError(path, "folder holds no input files")
             files.extend(found)
         elif path.exists():
             files.append(path)
@@ -483,7 +605,7 @@ def input_files(paths) -> list[Path]:
 
 
 def read_tables(paths, **options) -> Iterator[Chunk]:
-    """Read several files (folders expanded, in file-name order) as one stream of chunks.
+    """Read several files (folders expanded by :func:`input_files`) as one stream of chunks.
 
     ``options`` are those of :func:`read_table`; ``rec_id`` occurrence numbers run over
     all files.

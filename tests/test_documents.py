@@ -6,6 +6,7 @@ that folder is missing.
 """
 
 import os
+import zipfile
 from pathlib import Path
 
 import docx
@@ -16,7 +17,7 @@ from PIL import Image
 
 from upr_elect.data.documents import (COLUMNS, DOCUMENT_FORMATS, detect_document_format,
                                       read_document)
-from upr_elect.data.loaders import InputError
+from upr_elect.data.loaders import InputError, read_table
 
 DATA = Path(os.environ.get("UPR_ELECT_DATA",
                            Path(__file__).resolve().parents[1].parent / "shared" / "data"))
@@ -387,6 +388,29 @@ def test_mislabelled_files_detected_by_content(tmp_path, new_layout):
     docx_as_pdf.write_bytes(new_layout.read_bytes())
     assert detect(docx_as_pdf) == "ohchr-thematic"
     assert len(read_document(docx_as_pdf, "ohchr-thematic")) == 2
+
+
+def test_damaged_docx_is_called_damaged(tmp_path, new_layout):
+    cut = tmp_path / "cut.docx"
+    cut.write_bytes(new_layout.read_bytes()[:3000])
+    with pytest.raises(InputError, match=r"cut\.docx: is a damaged DOCX file, not readable \(BadZipFile"):
+        list(read_table(cut))
+    broken = tmp_path / "broken.docx"  # a sound ZIP with a part that is not XML
+    with zipfile.ZipFile(broken, "w") as archive:
+        archive.writestr("[Content_Types].xml", "not xml")
+        archive.writestr("word/document.xml", "not xml")
+    with pytest.raises(InputError, match=r"broken\.docx: is a damaged DOCX file, not readable"):
+        list(read_table(broken))
+
+
+def test_empty_text_file(tmp_path):
+    empty = tmp_path / "empty.txt"
+    empty.write_text("")
+    with pytest.raises(InputError, match=r"empty\.txt: is empty$"):
+        list(read_table(empty))
+    empty.write_text("\n  \n")
+    with pytest.raises(InputError, match=r"empty\.txt: holds only blank lines$"):
+        read_document(empty, "text")
 
 
 def test_empty_table(tmp_path):

@@ -1,16 +1,24 @@
 import warnings
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from upr_elect.data.loaders import InputError, InputWarning, load_upr_export, read_table, read_tables
+from upr_elect.data.loaders import (InputError, InputWarning, detect_format, input_files, load_upr_export,
+                                    read_table, read_tables)
 from builders import EXPORT_ROWS, write_export
 
 
 def read_all(path, **options) -> pd.DataFrame:
+    """Every record of one path, or of a list of paths, warnings ignored."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", InputWarning)
-        return pd.concat([c.frame for c in read_tables([path], **options)], ignore_index=True)
+        paths = path if isinstance(path, list) else [path]
+        return pd.concat([c.frame for c in read_tables(paths, **options)], ignore_index=True)
+
+
+def messages(caught) -> list[str]:
+    return [str(w.message) for w in caught if issubclass(w.category, InputWarning)]
 
 
 def test_upr_info_export_quirks(tmp_path):
@@ -24,7 +32,9 @@ def test_upr_info_export_quirks(tmp_path):
     assert frame["session"].tolist()[:4] == [12, 12, 12, 27]
     assert pd.isna(frame["session"][4]) and pd.isna(frame["cycle"][4])
     assert frame["cycle"].tolist()[:4] == [1, 1, 1, 3]
-    assert frame["source_file"].tolist() == ["01-export.csv"] * 3 + ["02-export.csv"] * 2
+    # The path as given: here the folder's, so tmp_path/name.
+    assert frame["source_file"].tolist() == ([str(tmp_path / "01-export.csv")] * 3
+                                             + [str(tmp_path / "02-export.csv")] * 2)
     assert frame["source_row"].tolist() == [1, 2, 3, 1, 2]
 
 
@@ -131,3 +141,117 @@ def test_real_export_counts(shared_data):
     assert len(early) == 55224
     assert early["issues"].str.split(",").map(lambda t: "Elections" in t).sum() == 321
     assert export["recommendation"].str.strip().nunique() == 55711
+
+
+def test_txt_with_commas_is_plain_text_unless_its_header_names_a_text_column(tmp_path):
+    lines = tmp_path / "commas.txt"
+    lines.write_text("Ensure free, fair and transparent elections\n", encoding="utf-8")
+    assert detect_format(lines) == "text"
+    assert read_all(lines)["text"].tolist() == ["Ensure free, fair and transparent elections"]
+    lines.write_text("Ensure free, fair and transparent elections\nProtect journalists; and bloggers\n"
+                     "Hold elections\tsoon\n", encoding="utf-8")
+    assert len(read_all(lines)) == 3
+    table = tmp_path / "table.txt"
+    table.write_text("id;Recommendation\n1;Hold elections, soon\n", encoding="utf-8")
+    assert read_all(table)["Recommendation"].tolist() == ["Hold elections, soon"]
+    table.write_text("id,body\n1,Hold elections\n", encoding="utf-8")
+    assert detect_format(table) == "text"
+    assert read_all(table, text_column="body")["body"].tolist() == ["Hold elections"]
+    with pytest.raises(InputError, match=r"commas\.txt, header: has no text column .*give --format text"):
+        read_all(lines, fmt="csv")
+
+
+def test_truncated_export_row_is_kept_and_flagged(tmp_path):
+    short = ["Borduria", "EEG", "", "Reform the electoral code", "Dorvania"]
+    path = write_export(tmp_path / "export.csv", EXPORT_ROWS[3:4] + [short] + EXPORT_ROWS[4:])
+    with pytest.warns(InputWarning) as caught:
+        frame = pd.concat([c.frame for c in read_table(path)], ignore_index=True)
+    # Row 1 spans lines 2-3 (a quoted line break), so the short row 2 is on line 4.
+    assert messages(caught) == [f"{path}, row 2 (line 4): has 5 of 11 fields (the row is cut short); "
+                                "kept, not labelled"]
+    assert frame["input_problem"].tolist() == ["", "has 5 of 11 fields", ""]
+    assert frame["recommendation"][1] == "Reform the electoral code" and frame["response"][1] == ""
+    path = write_export(tmp_path / "export.csv", [short[:3]])
+    with pytest.warns(InputWarning):
+        frame = pd.concat([c.frame for c in read_table(path)], ignore_index=True)
+    assert frame["input_problem"].tolist() == ["has 3 of 11 fields; empty text"]
+
+
+def test_folder_warns_about_subfolders_and_skips_other_files(tmp_path):
+    folder = tmp_path / "nested"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "a.csv").write_text("text\nHold elections\n", encoding="utf-8")
+    (folder / "sub" / "b.csv").write_text("text\nProtect journalists\n", encoding="utf-8")
+    (folder / "README.md").write_text("# About these files\n", encoding="utf-8")
+    (folder / "notes").write_text("no extension\n", encoding="utf-8")
+    with pytest.warns(InputWarning) as caught:
+        assert input_files([folder]) == [folder / "a.csv"]
+    assert messages(caught) == [
+        f"{folder}: subfolder sub not read (folders are read one level deep; give a subfolder as an "
+        "input to read it)",
+        f"{folder}: skipped README.md, notes (not input files: inputs end in .csv, .tsv, .tab, .txt, "
+        ".jsonl, .json, .parquet, .xlsx, .docx, .pdf)"]
+    assert input_files([folder / "README.md"]) == [folder / "README.md"]  # named on its own: read
+    (folder / "sub" / "b.csv").rename(folder / "sub" / "b.md")
+    with pytest.warns(InputWarning, match="skipped b.md"):
+        with pytest.raises(InputError, match=r"sub: folder holds no input files"):
+            input_files([folder / "sub"])
+
+
+def test_source_file_is_the_path_as_given_and_rec_id_does_not_depend_on_it(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    for name in ("d1", "d2"):
+        Path(name).mkdir()
+        Path(name, "a.csv").write_text(f"text\nHold elections in {name}\n", encoding="utf-8")
+    frame = read_all(["d1/a.csv", "d2"])
+    assert frame["source_file"].tolist() == ["d1/a.csv", "d2/a.csv"]
+    Path("elsewhere").mkdir()
+    Path("d1/a.csv").rename("elsewhere/b.csv")
+    assert read_all(["elsewhere/b.csv"])["rec_id"][0] == frame["rec_id"][0]
+
+
+def test_unknown_encoding_is_a_clear_error(tmp_path):
+    path = tmp_path / "recs.csv"
+    path.write_text("text\nHold elections\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"recs\.csv: unknown encoding 'nonsense-enc'"):
+        read_all(path, encoding="nonsense-enc")
+
+
+def test_forced_text_format_on_a_binary_file_names_what_it_is(tmp_path):
+    parquet = tmp_path / "recs.parquet"
+    pd.DataFrame({"text": ["Hold elections"]}).to_parquet(parquet)
+    with pytest.raises(InputError, match=r"recs\.parquet: looks like a Parquet file \(binary\), not jsonl"):
+        read_all(parquet, fmt="jsonl")
+    xlsx = tmp_path / "recs.xlsx"
+    pd.DataFrame({"text": ["Hold elections"]}).to_excel(xlsx, index=False)
+    with pytest.raises(InputError, match=r"looks like an XLSX file \(binary\), not csv") as err:
+        read_all(xlsx, fmt="csv")
+    assert "--encoding" not in str(err.value)
+
+
+def test_jsonl_error_gives_the_column(tmp_path):
+    path = tmp_path / "recs.jsonl"
+    path.write_text('{"text": "Hold elections"}\n{"text": "Protect\tjournalists"}\n', encoding="utf-8")
+    with pytest.raises(InputError, match=r"recs\.jsonl, line 2: is not valid JSON "
+                                         r"\(Invalid control character at column 18\)"):
+        read_all(path)
+
+
+@pytest.mark.parametrize("kind", ["csv", "export", "xlsx", "parquet"])
+def test_header_without_rows_warns(tmp_path, kind):
+    path = tmp_path / f"header.{'csv' if kind == 'export' else kind}"
+    empty = pd.DataFrame({"text": pd.Series([], dtype=str)})
+    if kind == "csv":
+        path.write_text("text,country\n", encoding="utf-8")
+    elif kind == "export":
+        write_export(path, [])
+    else:
+        empty.to_excel(path, index=False) if kind == "xlsx" else empty.to_parquet(path)
+    with pytest.warns(InputWarning) as caught:
+        chunks = list(read_table(path))
+    assert messages(caught) == [f"{path}: has a header but no rows"]
+    assert sum(len(c.frame) for c in chunks) == 0
+    if kind == "csv":  # no header at all is still an error
+        path.write_text("", encoding="utf-8")
+        with pytest.raises(InputError, match=r"header\.csv: is empty \(no header row\)"):
+            list(read_table(path))
