@@ -24,7 +24,7 @@ from rich.table import Table
 
 from .classifier.inference import MODELS_DIR, ModelError, load_model, read_card
 from .data.loaders import FORMATS, InputError
-from .data.outputs import OutputError
+from .data.outputs import OutputError, check_output, plural
 
 app = typer.Typer(
     help="Find UN Universal Periodic Review recommendations that affect elections: label them "
@@ -114,6 +114,7 @@ def label(
     from .classifier.batch import label_files, rejects_path
 
     inputs = inputs or [EXAMPLE]
+    check_output(output, inputs, what="labels")
     loaded = load_model(model)
     if int8:
         if not hasattr(loaded, "quantize"):
@@ -132,9 +133,9 @@ def label(
         errors.print(f"[yellow]warning:[/] … and {len(summary.warnings) - 10} more")
     counts = ", ".join(f"{summary.relevance.get(v, 0):,} {v}" for v in ("direct", "indirect", "none"))
     rejected = f" (listed in {rejects_path(output)})" if summary.rejected else ""
-    console.print(f"read {summary.read:,} records, labelled {summary.labelled:,} ({counts}), "
+    console.print(f"read {plural(summary.read, 'record')}, labelled {summary.labelled:,} ({counts}), "
                   f"rejected {summary.rejected:,}{rejected}; "
-                  f"{summary.untagged_candidates:,} untagged candidates → {output}", highlight=False)
+                  f"{plural(summary.untagged_candidates, 'untagged candidate')} → {output}", highlight=False)
 
 
 @app.command()
@@ -366,6 +367,8 @@ def count(
     from .training.runs import model_system
 
     chosen = _sessions(sessions, "--sessions")
+    check_output(output, inputs, (".json",), "counts")
+    check_output(report, inputs, (".html",), "report")
     labelled = read_labelled(inputs, model, **({"fmt": fmt} if fmt else {}))
     gold_path = gold or default_data_dir() / GOLD_FILE
     if not gold_path.is_file():
@@ -392,9 +395,13 @@ def count(
 
 
 def _print_count(result: dict) -> None:
-    total, sel = result["total"], result["selection"]
-    table = Table(title=f"sessions {sel['sessions']}: {sel['export_rows']:,} export rows, "
-                        f"{sel['distinct_texts']:,} distinct texts — estimates with 95 % intervals")
+    total, sel, read = result["total"], result["selection"], result["input"]
+    if read["not_labelled"]:
+        console.print(f"read {plural(read['records'], 'record')}: {read['records'] - read['not_labelled']:,} labelled, "
+                      f"{read['not_labelled']:,} not labelled (empty relevance: rows `upr-elect label` rejected, "
+                      "see their input_problem; left out of the counts)", highlight=False)
+    table = Table(title=f"sessions {sel['sessions']}: {plural(sel['export_rows'], 'export row')}, "
+                        f"{plural(sel['distinct_texts'], 'distinct text')} — estimates with 95 % intervals")
     for column in ("", "export rows: model labels", "export rows: estimate", "distinct texts: model labels",
                    "distinct texts: estimate"):
         table.add_column(column, justify="left" if not column else "right")
@@ -405,8 +412,9 @@ def _print_count(result: dict) -> None:
                               for cell in (f"{total[unit]['classified'][key]:,}", _ci(total[unit]["estimated"][key]))))
     console.print(table)
     if total["export_rows"]["without_tags"]:
-        console.print(f"{total['export_rows']['without_tags']:,} export rows carry no issue tag at all: unlabelled "
-                      "(as session 27 of the 2018 export), not untagged", highlight=False)
+        without = total["export_rows"]["without_tags"]
+        console.print(f"{plural(without, 'export row')} {'carries' if without == 1 else 'carry'} no issue tag at all: "
+                      "unlabelled (as session 27 of the 2018 export), not untagged", highlight=False)
 
     gold = result["gold_estimate"]
     if gold["available"]:
@@ -442,15 +450,24 @@ def _print_count(result: dict) -> None:
     console.print(table)
 
     profile = result["tagged_profile"]
-    table = Table(title=f"tagged Elections: {profile['tagged']:,} of {profile['records']:,} export rows")
+    title = f"tagged Elections: {profile['tagged']:,} of {plural(profile['records'], 'export row')}"
+    tagged, every = profile["tagged_rows"], profile["all_rows"]
+    rows = []
+    if profile["tagged"]:
+        if "share_supported" in tagged:
+            rows.append(("supported", f"{tagged['share_supported']:.1%}", f"{every['share_supported']:.1%}"))
+        for key, label in (("by_recommending_group", "made by"), ("by_state_under_review_group", "addressed to")):
+            for group, share in tagged.get(key, {}).items():
+                rows.append((f"{label} {group}", f"{share:.1%}", f"{every[key].get(group, 0):.1%}"))
+    if not rows:
+        why = "no row is tagged" if not profile["tagged"] else "the input has no response or regional group columns"
+        console.print(f"{title} ({why}: no profile of the tagged recommendations)", highlight=False)
+        return
+    table = Table(title=title)
     for heading in ("", "tagged rows", "all rows"):
         table.add_column(heading, justify="left" if not heading else "right")
-    tagged, every = profile["tagged_rows"], profile["all_rows"]
-    if "share_supported" in tagged:
-        table.add_row("supported", f"{tagged['share_supported']:.1%}", f"{every['share_supported']:.1%}")
-    for key, label in (("by_recommending_group", "made by"), ("by_state_under_review_group", "addressed to")):
-        for group, share in tagged.get(key, {}).items():
-            table.add_row(f"{label} {group}", f"{share:.1%}", f"{every[key].get(group, 0):.1%}")
+    for row in rows:
+        table.add_row(*row)
     console.print(table)
 
 
@@ -480,6 +497,7 @@ def suggest(
     from .data.review_store import DECISION_HELP
 
     chosen = _sessions(session, "--session")
+    check_output(output, inputs, (".csv",), "suggestions", beside=(output.with_suffix(".jsonl"),))
     labelled = read_labelled(inputs, model, **({"fmt": fmt} if fmt else {}))
     try:
         suggestions = rank(labelled, top=top, min_probability=min_probability, sessions=chosen, state=state,
@@ -487,16 +505,20 @@ def suggest(
     except ValueError as err:
         raise typer.BadParameter(str(err)) from None
     csv_path, jsonl_path = write_suggestions(suggestions, output)
-    table = Table(title=f"top {min(10, len(suggestions))} of {len(suggestions)} suggestions "
-                        f"(evidence from {suggestions['evidence_from'].iloc[0] if len(suggestions) else '—'})")
+    qualifying = suggestions.attrs["qualifying"]
+    more = "; raise --top to write more" if qualifying > len(suggestions) else ""
+    table = Table(title=f"top {min(10, len(suggestions))} of {plural(qualifying, 'qualifying suggestion')} "
+                        f"({len(suggestions):,} written{more}; evidence from "
+                        f"{suggestions['evidence_from'].iloc[0] if len(suggestions) else '—'})")
     for heading in ("rank", "p", "relevance", "channels", "evidence", "text"):
         table.add_column(heading, overflow="fold")
     for s in suggestions.head(10).itertuples():
         table.add_row(str(s.rank), f"{s.p_relevant:.3f}", s.relevance, ", ".join(s.channels), ", ".join(s.evidence),
                       s.text[:120] + ("…" if len(s.text) > 120 else ""))
     console.print(table)
-    console.print(f"written {csv_path} and {jsonl_path}; fill decision with {DECISION_HELP}, then run "
-                  f"`upr-elect review {csv_path}`", highlight=False)
+    console.print(f"written {csv_path} and {jsonl_path}; fill decision with {DECISION_HELP} and reviewer with "
+                  f"your name, then run `upr-elect review {csv_path}` (or leave reviewer empty and add "
+                  "--reviewer NAME)", highlight=False)
 
 
 @app.command()
@@ -512,13 +534,17 @@ def review(
 ):
     """Store the decisions of a reviewed suggestion file in the local label store (append-only;
     the latest decision per record wins; decisions already stored are skipped)."""
-    from .data.review_store import ReviewStore, read_reviewed
+    from .data.review_store import DECISION_HELP, ReviewStore, read_reviewed
 
     decisions = read_reviewed(file, suggestions, reviewer)
+    if decisions.empty:
+        console.print(f"no decisions in {file}: every decision cell is empty; fill decision with {DECISION_HELP} "
+                      "(nothing stored)", highlight=False)
+        return
     target = ReviewStore(store)
     added, skipped = target.add(decisions, file.name)
     counts = decisions["decision"].map(lambda d: d.split(":")[0]).value_counts()
-    console.print(f"{len(decisions)} decisions in {file} ("
+    console.print(f"{plural(len(decisions), 'decision')} in {file} ("
                   + ", ".join(f"{n} {kind}" for kind, n in counts.items())
                   + f"): {added} stored, {skipped} already in the store → {target.path}", highlight=False)
 

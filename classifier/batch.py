@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ..data.loaders import Chunk, InputError, InputWarning, input_files, read_tables, split_tags
-from ..data.outputs import AtomicTableWriter, OutputError
+from ..data.outputs import AtomicTableWriter, check_output
 from .inference import decide
 from .labels import ELECTIONS_TAG, OHCHR_ELECTION_THEMES
 
@@ -120,6 +120,13 @@ class LabelSummary:
         self.rejects += [[str(f), int(r), i, p] for f, r, i, p in bad.itertuples(index=False)]
 
 
+def file_sha256(path) -> str:
+    """Hex SHA-256 of a file's content, read in blocks (the inputs of a job, so that
+    ``--resume`` notices an input edited since, even to the same size)."""
+    with open(path, "rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
+
+
 def rejects_path(output) -> Path:
     """Where the rejects of ``output`` go: ``OUT.rejects.csv`` beside it."""
     output = Path(output)
@@ -143,8 +150,9 @@ def label_files(model, inputs, output, on_chunk: Callable[[int], None] | None = 
     on_chunk : callable(int), optional
         Called with the number of records of each finished chunk (for progress bars).
     resume : bool
-        Continue an interrupted run of the same job from its last complete chunk; the
-        result is byte-identical to an uninterrupted run.
+        Continue an interrupted run of the same job (same input paths and contents, by
+        SHA-256; same model and options) from its last complete chunk; the result is
+        byte-identical to an uninterrupted run.
     read_options
         Passed to :func:`upr_elect.data.loaders.read_table`.
 
@@ -157,17 +165,15 @@ def label_files(model, inputs, output, on_chunk: Callable[[int], None] | None = 
     InputError, OutputError
         Nothing is written to ``output`` in that case.
     """
-    files = input_files(inputs)
-    target = Path(output).resolve()
-    for f in files:
-        if f.resolve() in (target, target.with_name(target.name + ".partial")):
-            raise OutputError(f"{output}: is also an input; write the labels to another file")
-    job = {"inputs": [str(f) for f in files], "sizes": [f.stat().st_size for f in files],
-           "model": model_tag(model), "options": {k: v for k, v in read_options.items() if v is not None}}
-    writer = AtomicTableWriter(output, job=job, resume=resume)
-    summary = LabelSummary(**writer.state) if resume else LabelSummary()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", InputWarning)
+        files = input_files(inputs)
+        check_output(output, files, what="labels", beside=(Path(f"{output}.partial"),))
+        job = {"inputs": [str(f) for f in files], "sizes": [f.stat().st_size for f in files],
+               "sha256": [file_sha256(f) for f in files],
+               "model": model_tag(model), "options": {k: v for k, v in read_options.items() if v is not None}}
+        writer = AtomicTableWriter(output, job=job, resume=resume)
+        summary = LabelSummary(**writer.state) if resume else LabelSummary()
         try:
             for number, chunk in enumerate(read_tables(files, **read_options)):
                 if number < writer.chunks_done:
@@ -175,7 +181,7 @@ def label_files(model, inputs, output, on_chunk: Callable[[int], None] | None = 
                 labelled = label_chunk(model, chunk)
                 if writer.columns is not None and list(labelled.columns) != writer.columns:
                     differ = sorted(set(labelled.columns) ^ set(writer.columns))
-                    raise InputError(chunk.frame["source_file"].iloc[0], f"has other columns than the first "
+                    raise InputError(chunk.file, f"has other columns than the first "
                                      f"input (differing: {', '.join(map(str, differ))}); label it into a "
                                      "separate output")
                 summary.add(labelled)

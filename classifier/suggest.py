@@ -28,7 +28,7 @@ from ..data.outputs import OutputError
 from ..data.review_store import REVIEW_COLUMNS
 from .batch import LABEL_COLUMNS, is_election_tagged, label_chunk, model_tag
 from .inference import ModelError, load_model
-from .labels import CHANNELS
+from .labels import CHANNELS, RELEVANCE
 
 EVIDENCE_MODEL = "baseline-tfidf"
 """Shipped model whose n-gram weights explain the scores of models without their own
@@ -89,12 +89,38 @@ def _read_labelled_file(path: Path) -> pd.DataFrame:
         frame = pd.read_parquet(path)
         frame["channels"] = frame["channels"].map(lambda v: [] if v is None else list(v))
     frame["relevance"] = frame["relevance"].astype(object).where(frame["relevance"].notna(), None)
+    _check_labels(frame, path)
     for column in ("p_direct", "p_indirect"):
         frame[column] = pd.to_numeric(frame[column], errors="coerce")
     for column in ("session", "cycle"):
         if column in frame:
             frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("Int64")
     return frame
+
+
+def _check_labels(frame: pd.DataFrame, path: Path) -> None:
+    """Raise InputError at the first row (1 = the first record) whose label columns hold a value
+    ``upr-elect label`` never writes: a relevance other than direct / indirect / none (empty:
+    not labelled), a probability that is not a number in [0, 1] on a labelled row, an unknown
+    channel. The message lists the other rows with the same problem."""
+    done = frame["relevance"].notna().to_numpy(dtype=bool)
+    checks = [(done & ~frame["relevance"].isin(RELEVANCE).to_numpy(),
+               lambda i: f"relevance {frame['relevance'].iloc[i]!r} is not direct, indirect or none "
+                         "(empty: not labelled)")]
+    for column in ("p_direct", "p_indirect"):
+        number = pd.to_numeric(frame[column], errors="coerce")
+        checks.append((done & ~number.between(0, 1).to_numpy(dtype=bool),
+                       lambda i, c=column: f"{c} {frame[c].iloc[i]!r} is not a probability (a number from 0 to 1)"))
+    unknown = frame["channels"].map(lambda names: [c for c in names if c not in CHANNELS])
+    checks.append((unknown.map(bool).to_numpy(dtype=bool),
+                   lambda i: f"unknown channel(s) {', '.join(unknown.iloc[i])}; channels are {', '.join(CHANNELS)}"))
+    for bad, problem in checks:
+        rows = np.flatnonzero(bad)
+        if len(rows):
+            others = ", ".join(str(r + 1) for r in rows[1:11]) + (", …" if len(rows) > 11 else "")
+            also = f" (also row{'s' if len(rows) > 2 else ''} {others})" if len(rows) > 1 else ""
+            raise InputError(path, f"{problem(rows[0])}{also}; fix the cell or label the input again",
+                             int(rows[0]) + 1)
 
 
 def _find(columns, known) -> str | None:
@@ -126,7 +152,9 @@ def read_labelled(inputs, model: str | None = None, **read_options) -> Labelled:
     ------
     InputError
         Mixed labelled and raw inputs, several models in the ``model`` column, no text
-        column, or any reading problem.
+        column, a label cell ``upr-elect label`` never writes (relevance other than direct /
+        indirect / none or empty, a probability not in [0, 1], an unknown channel), or any
+        reading problem.
     ModelError
         The model is missing, is not the version that made the labels, or does not
         reproduce their stored probabilities (checked on 200 records).
@@ -235,7 +263,8 @@ def suggest(labelled: Labelled, top: int = 50, min_probability: float = 0.5, ses
         ``evidence`` (list of n-grams), ``evidence_from``, ``p_direct``, ``p_indirect``,
         ``session``, ``state_under_review``, ``recommending_state``, ``issues``, ``n_rows``,
         ``model``, then the empty review columns ``decision``, ``reviewer``, ``comment``.
-        Columns the input lacks (session, States, issues) are empty.
+        Columns the input lacks (session, States, issues) are empty. ``attrs["qualifying"]``
+        is the number of distinct texts that passed the filters, before ``top`` cut them.
 
     Raises
     ------
@@ -266,6 +295,7 @@ def suggest(labelled: Labelled, top: int = 50, min_probability: float = 0.5, ses
                                                     text=frame.loc[keep, labelled.text_column].astype(str).str.strip())
     n_rows = rows.groupby("text")["rec_id"].transform("size")
     rows = rows.assign(n_rows=n_rows).drop_duplicates("text")
+    qualifying = len(rows)
     rows = rows.sort_values(["p_relevant", "p_direct", "rec_id"], ascending=[False, False, True]).head(top)
     explainer, evidence_from = evidence_source(labelled.model)
     out = pd.DataFrame({
@@ -287,6 +317,7 @@ def suggest(labelled: Labelled, top: int = 50, min_probability: float = 0.5, ses
     out["model"] = model_tag(labelled.model)
     for column in REVIEW_COLUMNS:
         out[column] = ""
+    out.attrs["qualifying"] = qualifying
     return out
 
 

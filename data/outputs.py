@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
+import warnings
 from pathlib import Path
 
 import pandas as pd
+
+from .loaders import InputWarning, input_files
 
 OUTPUT_FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".parquet": "parquet"}
 
@@ -35,11 +39,69 @@ def output_format(path: Path) -> str:
     return fmt
 
 
+def check_output(path, inputs=(), suffixes: tuple[str, ...] | None = None, what: str = "output",
+                 beside=()) -> None:
+    """Refuse, before any work, an output that would overwrite an input or cannot be written.
+
+    Parameters
+    ----------
+    path : str or Path
+        The output the user gave.
+    inputs : sequence of str or Path
+        The command's inputs (folders are expanded as :func:`~upr_elect.data.loaders.input_files`
+        does); none may be ``path`` or a file in ``beside``.
+    suffixes : tuple of str, optional
+        Accepted extensions; default: those of :data:`OUTPUT_FORMATS`.
+    what : str
+        What is written, for the message ("labels", "counts", …).
+    beside : sequence of Path
+        Other files the command writes with ``path`` (``OUT.partial``, ``suggest``'s JSONL).
+
+    Raises
+    ------
+    OutputError
+        ``path`` or a file in ``beside`` is an input or a folder; unknown extension; folder
+        missing or not writable.
+    InputError
+        An input does not exist.
+    """
+    path = Path(path)
+    written = (path, *map(Path, beside))
+    with warnings.catch_warnings():  # reading the inputs warns about skipped files, once
+        warnings.simplefilter("ignore", InputWarning)
+        files = input_files(inputs)
+    for target in written:
+        also = "" if target == path else f" writes {target} beside it, which"
+        if any(source.resolve() == target.resolve() for source in files):
+            raise OutputError(f"{path}:{also} is also an input; write the {what} to another file")
+        if target.is_dir():
+            raise OutputError(f"{path}:{also} is a folder; give a file name")
+    suffixes = suffixes or tuple(OUTPUT_FORMATS)
+    if path.suffix.lower() not in suffixes:
+        raise OutputError(f"{path}: output must end in {', '.join(suffixes[:-1])}"
+                          f"{' or ' if len(suffixes) > 1 else ''}{suffixes[-1]}")
+    folder = path.resolve().parent
+    if not folder.is_dir():
+        raise OutputError(f"{path}: folder {folder} does not exist")
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as err:
+        raise OutputError(f"{path}: cannot write in folder {folder} ({err.strerror})") from None
+
+
+def plural(count: int, word: str, plural_form: str | None = None) -> str:
+    """A count with its noun in the right number: ``1 record``, ``2 records``, ``1,000 records``."""
+    return f"{count:,} {word if count == 1 else plural_form or word + 's'}"
+
+
 class AtomicTableWriter:
     """Append DataFrames to ``path + '.partial'``; :meth:`commit` renames it to ``path``.
 
     List-valued columns are written as ``"; "``-joined strings in CSV and as lists in JSONL
-    and Parquet. Every chunk must have the columns of the first. After each chunk a
+    and Parquet. Every chunk must have the columns of the first. Parquet column types come
+    from the first chunk with rows (an empty chunk, from a file with a header alone, has
+    none). After each chunk a
     checkpoint ``path + '.partial.json'`` records the job's identity, the chunks written and
     the partial file's size, so an interrupted job can be resumed (CSV and JSONL).
 
@@ -47,7 +109,8 @@ class AtomicTableWriter:
     ----------
     path : str or Path
     job : dict
-        What identifies the job (inputs, model, options); a resume must match it.
+        What identifies the job (inputs and their SHA-256, model, options); a resume must
+        match it, and the refusal names the keys that differ.
 
     Attributes
     ----------
@@ -73,6 +136,7 @@ class AtomicTableWriter:
         self.job = job or {}
         self.columns = None
         self._parquet = None
+        self._empty = None
         self.chunks_done = 0
         self.state: dict = {}
         if resume:
@@ -87,8 +151,11 @@ class AtomicTableWriter:
         if not self.checkpoint.is_file() or not self.partial.is_file():
             raise OutputError(f"{self.path}: nothing to resume (no {self.checkpoint.name}); run without --resume")
         state = json.loads(self.checkpoint.read_text(encoding="utf-8"))
-        if state["job"] != json.loads(json.dumps(self.job)):
-            raise OutputError(f"{self.path}: the interrupted run had other inputs, model or options; "
+        job = json.loads(json.dumps(self.job))
+        if state["job"] != job:
+            differ = sorted(k for k in set(job) | set(state["job"]) if job.get(k) != state["job"].get(k))
+            raise OutputError(f"{self.path}: the interrupted run had other inputs, model or options "
+                              f"(differing: {', '.join(differ)}); "
                               "run without --resume to start again")
         with open(self.partial, "r+b") as fh:  # drop a chunk written after the last checkpoint
             fh.truncate(state["bytes"])
@@ -131,6 +198,10 @@ class AtomicTableWriter:
             import pyarrow as pa
             import pyarrow.parquet as pq
 
+            if self._parquet is None and frame.empty:  # a header alone: its empty columns
+                self._empty = self._empty if self._empty is not None else frame  # have no types
+                self.chunks_done += 1
+                return
             if self._parquet is None:
                 table = pa.Table.from_pandas(frame, preserve_index=False)
                 self._parquet = pq.ParquetWriter(self.partial, table.schema)
@@ -152,6 +223,8 @@ class AtomicTableWriter:
 
     def commit(self) -> None:
         """Close the partial file and rename it to the final path."""
+        if self._parquet is None and self._empty is not None:  # only empty chunks came
+            self._empty.to_parquet(self.partial, index=False)
         if self._parquet is not None:
             self._parquet.close()
         if not self.partial.exists():

@@ -131,6 +131,9 @@ def read_suggestions(path) -> pd.DataFrame:
 
 def _read_table(path: Path) -> pd.DataFrame:
     suffix = path.suffix.lower()
+    if path.stat().st_size == 0:
+        raise InputError(path, "is empty (not even a header); review the file that `upr-elect suggest` "
+                               "wrote, keeping its header")
     if suffix == ".csv":
         return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     if suffix == ".xlsx":
@@ -179,7 +182,7 @@ def read_reviewed(path, suggestions=None, reviewer: str | None = None) -> pd.Dat
                                "`upr-elect suggest` wrote, keeping its header", 0)
     suggestions = Path(suggestions) if suggestions else path.with_suffix(".jsonl")
     known = read_suggestions(suggestions).drop_duplicates("rec_id").set_index("rec_id")
-    problems, first_row, out = [], {}, []
+    problems, first_row, out, unreviewed = [], {}, [], []
     for row, record in enumerate(reviewed.to_dict(orient="records"), start=1):
         rec_id = str(record["rec_id"]).strip()
         if rec_id in first_row:
@@ -200,7 +203,7 @@ def read_reviewed(path, suggestions=None, reviewer: str | None = None) -> pd.Dat
             continue
         who = str(record.get("reviewer", "")).strip() or reviewer
         if not who:
-            problems.append(f"row {row}: no reviewer; fill the reviewer column or give --reviewer")
+            unreviewed.append(row)
             continue
         session = suggestion.get("session")
         out.append({"rec_id": rec_id, "text": suggestion["text"],
@@ -209,9 +212,13 @@ def read_reviewed(path, suggestions=None, reviewer: str | None = None) -> pd.Dat
                     "suggested_relevance": suggestion["relevance"],
                     "suggested_channels": list(suggestion["channels"]), "model": suggestion["model"],
                     "reviewer": who, "comment": str(record.get("comment", "")).strip()})
+    if unreviewed:
+        rows = ", ".join(map(str, unreviewed[:20])) + (", …" if len(unreviewed) > 20 else "")
+        problems.append(f"row{'s' if len(unreviewed) > 1 else ''} {rows}: no reviewer; fill the reviewer "
+                        "column or give --reviewer")
     if problems:
         shown = "; ".join(problems[:20]) + (f"; … and {len(problems) - 20} more" if len(problems) > 20 else "")
-        raise InputError(path, f"{len(problems)} problem(s), nothing stored: {shown}")
+        raise InputError(path, f"nothing stored: {shown}")
     return pd.DataFrame(out, columns=["rec_id", "text", "session", "decision", "relevance", "channels",
                                       "suggested_relevance", "suggested_channels", "model", "reviewer",
                                       "comment"])
@@ -242,6 +249,9 @@ class ReviewStore:
         try:
             with db:
                 yield db
+        except sqlite3.DatabaseError as err:  # e.g. a file that is not an SQLite database
+            raise InputError(self.path, f"cannot use it as the label store ({err}); give a store written by "
+                                        "`upr-elect review`, or a new file name, with --store") from None
         finally:
             db.close()
 

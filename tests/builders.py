@@ -60,3 +60,16 @@ def fixture_table(copies: int = 3):
                             "channels": channels, "source": "fixture", "stratum": "S4_untagged_other",
                             "weight": 1.0})
     return pd.DataFrame(records)
+
+
+def fixture_model():
+    """A small baseline fitted on :func:`fixture_table` (never shipped), with fixed thresholds."""
+    from upr_elect.classifier.baseline import BaselineModel
+    from upr_elect.classifier.inference import Thresholds
+    from upr_elect.training.datasets import channel_matrix
+
+    table = fixture_table()
+    model = BaselineModel(max_features=500, C=10.0, name="fixture-baseline").fit(
+        table["text"].tolist(), table["relevance"].to_numpy(), channel_matrix(table["channels"]))
+    model.thresholds = Thresholds(direct=0.4, relevant=0.5)
+    return model

@@ -8,16 +8,12 @@ from upr_elect.classifier.baseline import BaselineModel
 from upr_elect.classifier.cues import CUES
 from upr_elect.classifier.inference import ModelError, Thresholds, decide, load_model
 from upr_elect.training.datasets import channel_matrix
-from builders import fixture_table
+from builders import fixture_model, fixture_table
 
 
 @pytest.fixture(scope="module")
 def fitted():
-    table = fixture_table()
-    model = BaselineModel(max_features=500, C=10.0, name="fixture-baseline").fit(
-        table["text"].tolist(), table["relevance"].to_numpy(), channel_matrix(table["channels"]))
-    model.thresholds = Thresholds(direct=0.4, relevant=0.5)
-    return model
+    return fixture_model()
 
 
 def test_a_channel_without_training_texts_scores_zero_without_a_warning():

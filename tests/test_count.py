@@ -18,6 +18,7 @@ from upr_elect.classifier.baseline import BaselineModel
 from upr_elect.classifier.batch import label_files
 from upr_elect.classifier.inference import load_model
 from upr_elect.classifier.suggest import read_labelled
+from upr_elect.data.loaders import InputError
 from upr_elect.cli import count
 from upr_elect.training.count import (adjusted_count, count_units, counting_rows, gold_estimate,
                                       model_error_rates, parse_sessions, tagged_profile, weighted_calibration)
@@ -319,3 +320,95 @@ def test_count_on_the_shared_export_with_the_shipped_model(shared_data, tmp_path
     parser = ReportParser()
     parser.feed(report.read_text(encoding="utf-8"))
     assert parser.sections == list(SECTIONS) and set(parser.figures) == set(FIGURES) | {"fig-gold"}
+
+
+def run(*args):
+    from typer.testing import CliRunner
+
+    from upr_elect.cli import app
+
+    return CliRunner().invoke(app, [*map(str, args)])
+
+
+@pytest.mark.parametrize("options, message", [
+    (["-o", "{labels}"], "labels.csv: is also an input; write the counts to another file"),
+    (["--report", "{labels}"], "labels.csv: is also an input; write the report to another file"),
+    (["-o", "{tmp}/nodir/c.json"], "nodir/c.json: folder {tmp}/nodir does not exist"),
+    (["-o", "{tmp}/c.xml"], "c.xml: output must end in .json"),
+    (["--report", "{tmp}/r.pdf"], "r.pdf: output must end in .html"),
+    (["--report", "{tmp}/folder.html"], "folder.html: is a folder; give a file name"),
+])
+def test_count_refuses_bad_outputs_before_any_work(fixture_run, tmp_path, monkeypatch, options, message):
+    root, model_dir, export, labelled, gold = fixture_run
+    copy = tmp_path / "labels.csv"
+    copy.write_bytes(labelled.read_bytes())
+    (tmp_path / "folder.html").mkdir()
+
+    def no_work(*args, **kwargs):
+        raise AssertionError("the outputs should have been refused before any work")
+
+    monkeypatch.setattr("upr_elect.classifier.suggest.read_labelled", no_work)
+    defaults = ["-o", tmp_path / "c.json", "--report", tmp_path / "c.html"]
+    options = [o.format(labels=copy, tmp=tmp_path) for o in options]
+    result = run("count", copy, "--model", model_dir, "--gold", gold, *defaults, *options)
+    assert result.exit_code == 2, result.output
+    assert message.format(tmp=tmp_path) in " ".join(result.output.split())
+    assert "unexpected" not in result.output
+    assert copy.read_bytes() == labelled.read_bytes()
+    assert not (tmp_path / "c.json").exists() and not (tmp_path / "c.xml").exists()
+
+
+@pytest.mark.parametrize("column, row, value, message", [
+    ("relevance", 3, "maybe", "row 3: relevance 'maybe' is not direct, indirect or none"),
+    ("p_direct", 5, "abc", "row 5: p_direct 'abc' is not a probability"),
+    ("p_indirect", 2, "1.5", "row 2: p_indirect '1.5' is not a probability"),
+    ("channels", 4, "electoral_process; elections", "row 4: unknown channel(s) elections"),
+])
+def test_invalid_label_cells_are_named_by_file_and_row(fixture_run, tmp_path, column, row, value, message):
+    root, model_dir, export, labelled, gold = fixture_run
+    frame = pd.read_csv(labelled, dtype=str, keep_default_na=False)
+    frame.loc[row - 1, column] = value
+    frame.loc[row + 5, column] = value  # a second bad row is listed, not a second error
+    frame.to_csv(tmp_path / "edited.csv", index=False)
+    with pytest.raises(InputError) as caught:
+        read_labelled([tmp_path / "edited.csv"], str(model_dir))
+    assert str(caught.value).startswith(f"{tmp_path / 'edited.csv'}, {message}")
+    assert f"(also row {row + 6})" in str(caught.value)
+    result = run("count", tmp_path / "edited.csv", "--model", model_dir, "--gold", gold,
+                 "-o", tmp_path / "c.json", "--report", tmp_path / "c.html")
+    assert result.exit_code == 2 and message in " ".join(result.output.split())
+    assert not (tmp_path / "c.json").exists()
+
+
+def test_count_says_how_many_records_were_not_labelled(fixture_run, tmp_path):
+    root, model_dir, export, labelled, gold = fixture_run
+    frame = pd.read_csv(labelled, dtype=str, keep_default_na=False)
+    rejected = [3, 9]  # as `label` writes a row it rejected: empty labels, a problem noted
+    frame.loc[rejected, ["input_problem", "relevance", "p_direct", "p_indirect", "channels"]] = [
+        "empty text", "", "", "", ""]
+    frame.to_csv(tmp_path / "labels.csv", index=False)
+    out = tmp_path / "c.json"
+    result = run("count", tmp_path / "labels.csv", "--model", model_dir, "--gold", gold, "-o", out,
+                 "--report", tmp_path / "c.html", "--bootstrap", 100)
+    assert result.exit_code == 0, result.output
+    assert f"read {len(frame)} records: {len(frame) - 2} labelled, 2 not labelled" in result.output
+    written = json.loads(out.read_text(encoding="utf-8"))
+    assert (written["input"]["records"], written["input"]["not_labelled"]) == (len(frame), 2)
+    assert written["selection"]["export_rows"] == len(frame) - 2
+
+
+def test_count_without_tagged_rows_prints_a_note_not_an_empty_table(fixture_run, tmp_path):
+    root, model_dir, export, labelled, gold = fixture_run
+    frame = pd.read_csv(labelled, dtype=str, keep_default_na=False)
+    frame["issues"] = "Justice"
+    frame.loc[0, "issues"] = ""
+    frame.to_csv(tmp_path / "labels.csv", index=False)
+    report = tmp_path / "c.html"
+    result = run("count", tmp_path / "labels.csv", "--model", model_dir, "--gold", gold,
+                 "-o", tmp_path / "c.json", "--report", report, "--bootstrap", 100)
+    assert result.exit_code == 0, result.output
+    assert f"tagged Elections: 0 of {len(frame)} export rows (no row is tagged: no profile" in result.output
+    assert "1 export row carries no issue tag at all" in result.output
+    assert "not labelled" not in result.output  # every record is labelled
+    page = report.read_text(encoding="utf-8")
+    assert "1 row carries no issue tag" in page and "No profile: no tagged row" in page

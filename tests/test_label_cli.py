@@ -1,14 +1,12 @@
 import json
+from pathlib import Path
 
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from upr_elect.classifier.baseline import BaselineModel
-from upr_elect.classifier.inference import Thresholds
 from upr_elect.cli import EXAMPLE, app
-from upr_elect.training.datasets import channel_matrix
-from builders import fixture_table
+from builders import fixture_model
 
 runner = CliRunner()
 
@@ -16,10 +14,7 @@ runner = CliRunner()
 @pytest.fixture(scope="module")
 def model_dir(tmp_path_factory):
     """A small baseline fitted on the project's fixture texts (never shipped)."""
-    table = fixture_table()
-    model = BaselineModel(max_features=500, C=10.0, name="fixture-baseline").fit(
-        table["text"].tolist(), table["relevance"].to_numpy(), channel_matrix(table["channels"]))
-    model.thresholds = Thresholds(direct=0.4, relevant=0.5)
+    model = fixture_model()
     folder = tmp_path_factory.mktemp("models") / "fixture-baseline"
     model.save(folder, {"version": "test"})
     return str(folder)
@@ -186,3 +181,39 @@ def test_a_bad_option_combination_is_a_usage_error_not_an_unexpected_one():
     assert result.exit_code == 2
     assert "only the baseline has cue features" in result.output
     assert "unexpected" not in result.output
+
+
+@pytest.mark.parametrize("output, message", [
+    ("missing/out.csv", "folder {tmp}/missing does not exist"),
+    ("folder.csv", "folder.csv: is a folder; give a file name"),
+    ("out.xml", "output must end in .csv, .jsonl or .parquet"),
+])
+def test_unwritable_output_is_refused_before_the_model_is_loaded(model_dir, tmp_path, monkeypatch, output, message):
+    (tmp_path / "folder.csv").mkdir()
+
+    def no_work(*args, **kwargs):
+        raise AssertionError("the output should have been refused before any work")
+
+    monkeypatch.setattr("upr_elect.cli.load_model", no_work)
+    result = label(EXAMPLE, "-o", tmp_path / output, "--model", model_dir)
+    assert result.exit_code == 2, result.output
+    assert message.format(tmp=tmp_path) in " ".join(result.output.split())
+    assert "unexpected" not in result.output
+    assert (tmp_path / "folder.csv").is_dir()
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux /proc (a folder no file can be created in)")
+def test_output_in_a_folder_that_takes_no_files_is_refused(model_dir):
+    result = label(EXAMPLE, "-o", "/proc/nope.csv", "--model", model_dir)
+    assert result.exit_code == 2
+    assert "/proc/nope.csv: cannot write in folder /proc" in result.output
+    assert "unexpected" not in result.output
+
+
+def test_one_record_is_one_record(model_dir, tmp_path):
+    source = tmp_path / "one.csv"
+    source.write_text("text\nBuild schools\n")
+    result = label(source, "-o", tmp_path / "out.csv", "--model", model_dir)
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("read 1 record, labelled 1 (")
+    assert "; 0 untagged candidates →" in result.output

@@ -6,6 +6,7 @@ import sqlite3
 import numpy as np
 import pandas as pd
 import pytest
+from typer.testing import CliRunner
 
 from test_count import fit_fixture_model, fixture_export, fixture_texts
 from upr_elect.classifier import suggest as suggest_module
@@ -13,19 +14,30 @@ from upr_elect.classifier.baseline import BaselineModel
 from upr_elect.classifier.batch import label_files
 from upr_elect.classifier.inference import load_model
 from upr_elect.classifier.suggest import read_labelled, suggest, write_suggestions
-from upr_elect.cli import review
+from upr_elect.cli import app, review
 from upr_elect.data.loaders import InputError
 from upr_elect.data.review_store import ReviewStore, merge_reviews, parse_decision, read_reviewed
 from upr_elect.training.datasets import channel_matrix
 
 
 @pytest.fixture(scope="module")
-def labelled(tmp_path_factory):
+def labelled_file(tmp_path_factory):
+    """The fixture export labelled by the fixture model: (labels.csv, model folder)."""
     root = tmp_path_factory.mktemp("suggest")
     model_dir = fit_fixture_model(root / "fixture-model")
     path = root / "labels.csv"
     label_files(load_model(str(model_dir)), [fixture_export(root / "export.csv")], path)
+    return path, model_dir
+
+
+@pytest.fixture(scope="module")
+def labelled(labelled_file):
+    path, model_dir = labelled_file
     return read_labelled([path], str(model_dir))
+
+
+def run(*args):
+    return CliRunner().invoke(app, [*map(str, args)])
 
 
 def test_suggest_ranks_untagged_relevant_texts_with_evidence(labelled):
@@ -98,14 +110,15 @@ def test_reviewed_file_problems_are_named_by_file_and_row(labelled, tmp_path):
     frame.loc[0, ["decision", "reviewer"]] = ["acept", "ana"]
     frame.loc[1, ["decision", "reviewer"]] = ["accept", ""]
     frame.loc[2, ["rec_id", "decision", "reviewer"]] = ["Rnot-a-suggestion", "reject", "ana"]
+    frame.loc[4, ["decision", "reviewer"]] = ["reject", ""]
     frame = pd.concat([frame, frame.iloc[[3]]])
     frame.to_csv(tmp_path / "bad.csv", index=False)
     with pytest.raises(InputError) as caught:
         read_reviewed(tmp_path / "bad.csv", jsonl_path)
     message = str(caught.value)
-    assert message.startswith(f"{tmp_path / 'bad.csv'}: 4 problem(s), nothing stored")
+    assert message.startswith(f"{tmp_path / 'bad.csv'}: nothing stored: ")
     assert "row 1: decision 'acept' is not one of accept, reject" in message
-    assert "row 2: no reviewer" in message
+    assert message.count("no reviewer") == 1 and "rows 2, 5: no reviewer" in message
     assert "row 3: rec_id 'Rnot-a-suggestion' is not in the suggestion file s.jsonl" in message
     assert "row 6: rec_id" in message and "repeats row 4" in message
     with pytest.raises(InputError, match="no such suggestion file"):
@@ -172,3 +185,81 @@ def test_suggest_review_train_loop_end_to_end(labelled, tmp_path, capsys):
                                                  channel_matrix(merged["channels"]))
     p_relevance, _ = model.predict_proba([suggestions.loc[1, "text"]])
     assert p_relevance.shape == (1, 3) and np.isclose(p_relevance.sum(), 1)
+
+
+@pytest.mark.parametrize("output, message", [
+    ("{labels}", "labels.csv: is also an input; write the suggestions to another file"),
+    ("{tmp}/labels.csv", "labels.csv: writes {tmp}/labels.jsonl beside it, which is also an input"),
+    ("{tmp}/s1.xml", "s1.xml: output must end in .csv"),
+    ("{tmp}/nodir/s.csv", "nodir/s.csv: folder {tmp}/nodir does not exist"),
+])
+def test_suggest_refuses_bad_outputs_before_any_work(labelled_file, tmp_path, monkeypatch, output, message):
+    path, model_dir = labelled_file
+    copy = tmp_path / "labels.csv"
+    copy.write_bytes(path.read_bytes())
+    as_jsonl = tmp_path / "labels.jsonl"  # the same labels as JSONL: -o labels.csv would write over it
+    label_files(load_model(str(model_dir)), [copy], as_jsonl)
+    before = as_jsonl.read_bytes()
+    source = as_jsonl if "beside" in message else copy
+
+    def no_work(*args, **kwargs):
+        raise AssertionError("the output should have been refused before any work")
+
+    monkeypatch.setattr(suggest_module, "read_labelled", no_work)
+    result = run("suggest", source, "-o", output.format(labels=copy, tmp=tmp_path), "--model", model_dir)
+    assert result.exit_code == 2, result.output
+    assert message.format(tmp=tmp_path) in " ".join(result.output.split())
+    assert "unexpected" not in result.output
+    assert copy.read_bytes() == path.read_bytes() and as_jsonl.read_bytes() == before
+    assert not (tmp_path / "s1.csv").exists() and not (tmp_path / "s1.jsonl").exists()
+
+
+def test_suggest_refuses_an_invalid_probability_instead_of_dropping_the_row(labelled_file, tmp_path):
+    path, model_dir = labelled_file
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame.loc[6, "p_direct"] = "abc"
+    frame.to_csv(tmp_path / "edited.csv", index=False)
+    result = run("suggest", tmp_path / "edited.csv", "-o", tmp_path / "s.csv", "--model", model_dir)
+    assert result.exit_code == 2
+    assert "edited.csv, row 7: p_direct 'abc' is not a probability" in " ".join(result.output.split())
+    assert not (tmp_path / "s.csv").exists()
+
+
+def test_suggest_title_counts_every_qualifying_text_and_the_hint_names_the_reviewer(labelled_file, labelled,
+                                                                                     tmp_path):
+    path, model_dir = labelled_file
+    qualifying = len(suggest(labelled, top=10_000, min_probability=0.0))
+    assert qualifying > 3
+    assert suggest(labelled, top=3, min_probability=0.0).attrs["qualifying"] == qualifying
+    result = run("suggest", path, "-o", tmp_path / "s.csv", "--model", model_dir, "--top", 3,
+                 "--min-probability", 0)
+    assert result.exit_code == 0, result.output
+    output = " ".join(result.output.split())
+    assert f"top 3 of {qualifying} qualifying suggestions (3 written; raise --top to write more;" in output
+    assert len(pd.read_csv(tmp_path / "s.csv")) == 3
+    assert "and reviewer with your name" in output and "--reviewer NAME" in output
+
+
+def test_review_names_a_bad_store_or_an_empty_file_and_counts_in_words(labelled, tmp_path):
+    csv_path, jsonl_path = write_suggestions(suggest(labelled, top=3, min_probability=0.0), tmp_path / "s.csv")
+    reviewed = reviewed_copy(csv_path, tmp_path / "one.csv", {1: "accept"})
+    not_a_store = tmp_path / "notdb.sqlite"
+    not_a_store.write_text("not a database\n")
+    result = run("review", reviewed, "--suggestions", jsonl_path, "--store", not_a_store)
+    assert result.exit_code == 2
+    assert "notdb.sqlite: cannot use it as the label store (file is not a database)" in result.output
+    assert not_a_store.read_text() == "not a database\n"
+
+    (tmp_path / "empty.csv").write_bytes(b"")
+    result = run("review", tmp_path / "empty.csv", "--suggestions", jsonl_path, "--store", tmp_path / "r.sqlite")
+    assert result.exit_code == 2 and "empty.csv: is empty (not even a header)" in result.output
+    assert "unexpected" not in result.output
+
+    untouched = reviewed_copy(csv_path, tmp_path / "none.csv", {})
+    result = run("review", untouched, "--suggestions", jsonl_path, "--store", tmp_path / "r.sqlite")
+    assert result.exit_code == 0
+    assert result.output.startswith("no decisions in") and "nothing stored" in result.output
+    assert not (tmp_path / "r.sqlite").exists()
+
+    result = run("review", reviewed, "--suggestions", jsonl_path, "--store", tmp_path / "r.sqlite")
+    assert result.exit_code == 0 and result.output.startswith(f"1 decision in {reviewed} (1 accept): 1 stored")

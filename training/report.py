@@ -18,6 +18,8 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first)
 
+from ..data.outputs import plural  # noqa: E402
+
 SECTIONS = ("summary", "method", "totals", "gold", "cycle", "channel", "regions", "session", "response-action",
             "tagged-profile", "model-quality")
 """Section ids of every report, in order; a section whose data the input lacks (no gold
@@ -209,13 +211,15 @@ def render_report(result: dict, path, title: str = "How many UPR recommendations
     parts.append(
         "<section id='summary'><h2>Summary</h2>"
         f"<p>Input: {html.escape(', '.join(info['files']))}; labelled by <b>{html.escape(info['model'])}</b>. "
-        f"Sessions: {html.escape(sel['sessions'])}. Counted {sel['export_rows']:,} export rows "
-        f"({sel['distinct_texts']:,} distinct texts); {info['not_labelled']:,} records could not be labelled "
-        "(see their input_problem) and are left out.</p>"
-        f"<p>UPR Info tagged <b>{rows_t['tagged']:,}</b> export rows ({texts_t['tagged']:,} distinct texts) with "
-        "<i>Elections</i>"
-        + (f"; {rows_t['without_tags']:,} rows carry no issue tag at all (unlabelled, as session 27 of the 2018 "
-           "export, not untagged)" if rows_t["without_tags"] else "")
+        f"Sessions: {html.escape(sel['sessions'])}. Counted {plural(sel['export_rows'], 'export row')} "
+        f"({plural(sel['distinct_texts'], 'distinct text')}); {plural(info['not_labelled'], 'record')} of "
+        f"{info['records']:,} could not be labelled (see their input_problem) and "
+        f"{'is' if info['not_labelled'] == 1 else 'are'} left out.</p>"
+        f"<p>UPR Info tagged <b>{rows_t['tagged']:,}</b> export {'row' if rows_t['tagged'] == 1 else 'rows'} "
+        f"({plural(texts_t['tagged'], 'distinct text')}) with <i>Elections</i>"
+        + (f"; {plural(rows_t['without_tags'], 'row')} {'carries' if rows_t['without_tags'] == 1 else 'carry'} no "
+           "issue tag at all (unlabelled, as session 27 of the 2018 export, not untagged)"
+           if rows_t["without_tags"] else "")
         + ". The model, corrected for its errors, estimates "
         f"<b>{_ci(rows_t['estimated']['relevant'])}</b> export rows "
         f"({_ci(texts_t['estimated']['relevant'])} distinct texts) that affect elections directly or "
@@ -306,16 +310,22 @@ def render_report(result: dict, path, title: str = "How many UPR recommendations
 
     profile = result["tagged_profile"]
     profile_rows = []
-    for label, key in (("share supported", "share_supported"),):
-        if key in profile["tagged_rows"]:
-            profile_rows.append([label, f"{profile['tagged_rows'][key]:.1%}", f"{profile['all_rows'][key]:.1%}"])
-    for key, label in (("by_recommending_group", "made by"), ("by_state_under_review_group", "addressed to")):
-        for group, share in profile["tagged_rows"].get(key, {}).items():
-            profile_rows.append([f"{label} {group}", f"{share:.1%}", f"{profile['all_rows'][key].get(group, 0):.1%}"])
+    if profile["tagged"]:  # no tagged row: no shares to compare (share_supported would be None)
+        for label, key in (("share supported", "share_supported"),):
+            if key in profile["tagged_rows"]:
+                profile_rows.append([label, f"{profile['tagged_rows'][key]:.1%}", f"{profile['all_rows'][key]:.1%}"])
+        for key, label in (("by_recommending_group", "made by"), ("by_state_under_review_group", "addressed to")):
+            for group, share in profile["tagged_rows"].get(key, {}).items():
+                profile_rows.append([f"{label} {group}", f"{share:.1%}",
+                                     f"{profile['all_rows'][key].get(group, 0):.1%}"])
     parts.append(f"<section id='tagged-profile'><h2>Profile of the tagged recommendations (sessions "
-                 f"{html.escape(sel['sessions'])})</h2><p>{profile['tagged']:,} of {profile['records']:,} "
-                 "export rows carry the <i>Elections</i> tag.</p>"
-                 + _table(["", "tagged rows", "all rows"], profile_rows) + "</section>")
+                 f"{html.escape(sel['sessions'])})</h2><p>{profile['tagged']:,} of "
+                 f"{plural(profile['records'], 'export row')} {'carries' if profile['tagged'] == 1 else 'carry'} the "
+                 "<i>Elections</i> tag.</p>"
+                 + (_table(["", "tagged rows", "all rows"], profile_rows) if profile_rows
+                    else "<p class='note'>No profile: no tagged row, or no response and regional group columns."
+                         "</p>")
+                 + "</section>")
 
     quality = result["model_quality"]
     parts.append("<section id='model-quality'><h2>The model on the gold set</h2>"
