@@ -359,9 +359,14 @@ def _parquet_chunks(path: Path, chunk_rows: int) -> Iterator[pd.DataFrame]:
 
 def _xlsx_chunks(path: Path, chunk_rows: int) -> Iterator[pd.DataFrame]:
     try:
-        frame = pd.read_excel(path, sheet_name=0, dtype=object, engine="openpyxl")
+        with pd.ExcelFile(path, engine="openpyxl") as book:
+            first, *others = book.sheet_names
+            frame = pd.read_excel(book, sheet_name=first, dtype=object)
     except Exception as err:  # openpyxl raises several types for damaged files
         raise InputError(path, f"is not a readable XLSX workbook ({err})") from None
+    if others:
+        warnings.warn(InputWarning(f"{path}: only its first sheet, '{first}', is read; not read: "
+                                   f"{', '.join(others)} (save a sheet as a file of its own to label it)"))
     for start in range(0, max(len(frame), 1), chunk_rows):  # a header alone: one empty frame
         yield frame.iloc[start:start + chunk_rows]
 

@@ -133,6 +133,18 @@ def test_non_text_cells_are_flagged_not_dropped(tmp_path):
     assert read_all(xlsx)["input_problem"].tolist() == ["", "text is not text (int 42)"]
 
 
+def test_a_workbook_of_several_sheets_reads_the_first_and_names_the_others(tmp_path):
+    path = tmp_path / "session.xlsx"
+    with pd.ExcelWriter(path) as book:
+        pd.DataFrame({"text": ["Ensure free and fair elections", "Protect journalists"]}).to_excel(
+            book, sheet_name="Recommendations", index=False)
+        pd.DataFrame({"text": ["Abolish the death penalty"]}).to_excel(book, sheet_name="Pledges", index=False)
+        pd.DataFrame({"note": ["draft"]}).to_excel(book, sheet_name="Notes", index=False)
+    with pytest.warns(InputWarning, match="only its first sheet, 'Recommendations', is read; not read: Pledges, Notes"):
+        frame = pd.concat([c.frame for c in read_table(path)])
+    assert frame["text"].tolist() == ["Ensure free and fair elections", "Protect journalists"]
+
+
 def test_real_export_counts(shared_data):
     export = shared_data.export
     assert len(export) == 61014
