@@ -399,6 +399,8 @@ def _text_problem(value) -> str:
         return f"text is not text ({type(value).__name__} {value!r})"
     if not value.strip():
         return "empty text"
+    if not any(character.isalpha() for character in value):
+        return f"text has no letters ({value.strip()[:20]!r})"
     return ""
 
 

@@ -131,6 +131,11 @@ def test_non_text_cells_are_flagged_not_dropped(tmp_path):
     xlsx = tmp_path / "recs.xlsx"
     pd.DataFrame({"Recommendation": ["Allow prisoners to vote", 42]}).to_excel(xlsx, index=False)
     assert read_all(xlsx)["input_problem"].tolist() == ["", "text is not text (int 42)"]
+    # A CSV cell is always a string; one without a letter is no recommendation either.
+    csv = tmp_path / "recs.csv"
+    csv.write_text("id,text\n1,Allow prisoners to vote\n2,12345\n3, 3.14 \n", encoding="utf-8")
+    assert read_all(csv)["input_problem"].tolist() == ["", "text has no letters ('12345')",
+                                                      "text has no letters ('3.14')"]
 
 
 def test_a_workbook_of_several_sheets_reads_the_first_and_names_the_others(tmp_path):
