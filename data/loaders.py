@@ -292,9 +292,11 @@ def _csv_chunks(path: Path, sep: str | None, encoding: str, chunk_rows: int, nam
     _check_utf8(path, encoding, fmt)
     sep = sep or _sniff_separator(path, encoding)
     try:
+        # Blank lines of a generic table are kept (an empty cell of a one-column file is a
+        # record, flagged later); the export's are not records.
         reader = pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False, encoding=encoding,
                              chunksize=chunk_rows, header=0, names=names, quotechar='"',
-                             index_col=False)
+                             index_col=False, skip_blank_lines=fmt == "upr-info")
         while True:
             with warnings.catch_warnings():
                 # pandas only warns when the first data row is longer than the header.
@@ -306,7 +308,21 @@ def _csv_chunks(path: Path, sep: str | None, encoding: str, chunk_rows: int, nam
     except pd.errors.EmptyDataError:
         raise InputError(path, "is empty (no header row)") from None
     except (pd.errors.ParserError, pd.errors.ParserWarning) as err:
-        raise InputError(path, f"is not a well-formed table with separator {sep!r}: {err}") from None
+        raise _table_error(path, str(err), sep) from None
+
+
+def _table_error(path: Path, message: str, sep: str) -> InputError:
+    """pandas' CSV parser message told in the file's own terms: the physical line (the header
+    is line 1) and what to do."""
+    quote = f"a {sep!r} inside an unquoted text? put such texts in double quotes"
+    if found := re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", message):
+        expected, line, saw = found.groups()
+        return InputError(path, f"has {saw} fields where the header has {expected} ({quote})", int(line), "line")
+    if "Length of header or names does not match" in message:  # pandas' warning on the first data row
+        return InputError(path, f"the first data row has more fields than the header ({quote})", 2, "line")
+    if found := re.search(r"EOF inside string starting at row (\d+)", message):
+        return InputError(path, "a double quote opened here is never closed", int(found.group(1)) + 1, "line")
+    return InputError(path, f"is not a well-formed table with separator {sep!r}: {message}")
 
 
 def jsonl_records(path: Path, encoding: str = "utf-8") -> Iterator[tuple[int, dict]]:
@@ -574,8 +590,9 @@ def input_files(paths) -> list[Path]:
     A folder is read one level deep: its subfolders are not read (a warning names them; give
     a subfolder as an input of its own to read it), and files whose extension is not one of
     :data:`INPUT_SUFFIXES` (a README, say) are skipped, listed in one warning. Hidden files
-    are ignored. A file named on its own is read whatever its extension. Paths keep the form
-    they were given in (``folder/file``), so messages and ``source_file`` name them so.
+    and Office lock files (``~$…``) are ignored. A file named on its own is read whatever its
+    extension. Paths keep the form they were given in (``folder/file``), so messages and
+    ``source_file`` name them so.
 
     Warns
     -----
@@ -585,12 +602,13 @@ def input_files(paths) -> list[Path]:
     Raises
     ------
     InputError
-        A path that does not exist, or a folder with no input files.
+        A path that does not exist, a folder with no input files, or a file given twice
+        (directly, or through a folder, a symlink or another spelling of its path).
     """
     files = []
     for path in map(Path, paths):
         if path.is_dir():
-            entries = sorted(p for p in path.iterdir() if not p.name.startswith("."))
+            entries = sorted(p for p in path.iterdir() if not p.name.startswith((".", "~$")))
             found = [p for p in entries if p.is_file() and p.suffix.lower() in INPUT_SUFFIXES]
             folders = [p.name for p in entries if p.is_dir()]
             others = [p.name for p in entries if p.is_file() and p not in found]
@@ -608,6 +626,11 @@ def input_files(paths) -> list[Path]:
             files.append(path)
         else:
             raise InputError(path, "no such file or folder")
+    seen = {}
+    for f in files:
+        if f.resolve() in seen:
+            raise InputError(f, f"is given twice (also as {seen[f.resolve()]}); give each input once")
+        seen[f.resolve()] = f
     return files
 
 

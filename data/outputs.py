@@ -150,13 +150,24 @@ class AtomicTableWriter:
             raise OutputError(f"{self.path}: --resume works with .csv and .jsonl outputs")
         if not self.checkpoint.is_file() or not self.partial.is_file():
             raise OutputError(f"{self.path}: nothing to resume (no {self.checkpoint.name}); run without --resume")
-        state = json.loads(self.checkpoint.read_text(encoding="utf-8"))
+        try:
+            state = json.loads(self.checkpoint.read_text(encoding="utf-8"))
+            keys = {"job", "chunks", "columns", "bytes", "state"}
+            if not isinstance(state, dict) or not keys <= set(state):
+                raise ValueError(f"it lacks {', '.join(sorted(keys - set(state or {})))}")
+        except (ValueError, TypeError) as err:
+            raise OutputError(f"{self.path}: {self.checkpoint.name} is damaged ({err}); run without "
+                              "--resume to start again") from None
         job = json.loads(json.dumps(self.job))
         if state["job"] != job:
             differ = sorted(k for k in set(job) | set(state["job"]) if job.get(k) != state["job"].get(k))
             raise OutputError(f"{self.path}: the interrupted run had other inputs, model or options "
                               f"(differing: {', '.join(differ)}); "
                               "run without --resume to start again")
+        if self.partial.stat().st_size < state["bytes"]:
+            raise OutputError(f"{self.path}: {self.partial.name} is shorter than its checkpoint records "
+                              f"({self.partial.stat().st_size:,} of {state['bytes']:,} bytes); run without "
+                              "--resume to start again")
         with open(self.partial, "r+b") as fh:  # drop a chunk written after the last checkpoint
             fh.truncate(state["bytes"])
         self.chunks_done, self.columns, self.state = state["chunks"], state["columns"], state["state"]

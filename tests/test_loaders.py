@@ -91,7 +91,16 @@ def test_non_utf8_byte_names_line_and_byte(tmp_path):
 def test_ragged_rows_and_missing_file_are_clear_errors(tmp_path):
     path = tmp_path / "ragged.csv"
     path.write_text('text,country\n"Allow prisoners to vote",Arcadia,extra,fields\n', encoding="utf-8")
-    with pytest.raises(InputError, match=r"ragged\.csv: is not a well-formed table"):
+    with pytest.raises(InputError, match=r"ragged\.csv, line 2: the first data row has more fields than the "
+                                         r"header \(a ',' inside an unquoted text\?"):
+        read_all(path)
+    path.write_text('text,country\nAllow prisoners to vote,Arcadia\nProtect journalists, bloggers,Borduria\n',
+                    encoding="utf-8")
+    with pytest.raises(InputError, match=r"ragged\.csv, line 3: has 3 fields where the header has 2"):
+        read_all(path)
+    path.write_text('text,country\nAllow prisoners to vote,Arcadia\n"Protect journalists,Borduria\n',
+                    encoding="utf-8")
+    with pytest.raises(InputError, match=r"ragged\.csv, line 3: a double quote opened here is never closed"):
         read_all(path)
     with pytest.raises(InputError, match=r"nothing\.csv: no such file"):
         read_all(tmp_path / "nothing.csv")
@@ -209,6 +218,11 @@ def test_folder_warns_about_subfolders_and_skips_other_files(tmp_path):
         f"{folder}: skipped README.md, notes (not input files: inputs end in .csv, .tsv, .tab, .txt, "
         ".jsonl, .json, .parquet, .xlsx, .docx, .pdf)"]
     assert input_files([folder / "README.md"]) == [folder / "README.md"]  # named on its own: read
+    (folder / "~$a.xlsx").write_bytes(b"lock")  # an open workbook's lock file: ignored, no warning
+    with pytest.warns(InputWarning):
+        assert input_files([folder]) == [folder / "a.csv"]
+    with pytest.warns(InputWarning), pytest.raises(InputError, match=r"a\.csv: is given twice \(also as "):
+        input_files([folder / "a.csv", folder])
     (folder / "sub" / "b.csv").rename(folder / "sub" / "b.md")
     with pytest.warns(InputWarning, match="skipped b.md"):
         with pytest.raises(InputError, match=r"sub: folder holds no input files"):
@@ -272,3 +286,12 @@ def test_header_without_rows_warns(tmp_path, kind):
         path.write_text("", encoding="utf-8")
         with pytest.raises(InputError, match=r"header\.csv: is empty \(no header row\)"):
             list(read_table(path))
+
+
+def test_a_blank_line_of_a_one_column_table_is_an_empty_record_not_a_dropped_one(tmp_path):
+    path = tmp_path / "recs.csv"
+    path.write_text("text\nHold elections\n\nBuild schools\n", encoding="utf-8")
+    with pytest.warns(InputWarning, match="row 2: empty text"):
+        frame = pd.concat([c.frame for c in read_table(path)])
+    assert frame["source_row"].tolist() == [1, 2, 3]
+    assert frame["input_problem"].tolist() == ["", "empty text", ""]

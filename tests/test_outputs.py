@@ -56,6 +56,28 @@ def test_resume_refuses_an_input_edited_to_the_same_size(model, tmp_path):
     assert out.read_bytes() == whole.read_bytes()
 
 
+@pytest.mark.parametrize("damage, message", [
+    ("short", r"out\.csv\.partial is shorter than its checkpoint records \("),
+    ("checkpoint", r"out\.csv\.partial\.json is damaged \("),
+    ("empty checkpoint", r"out\.csv\.partial\.json is damaged \(it lacks bytes, chunks, columns, job, state\)"),
+])
+def test_resume_refuses_a_damaged_partial_file_or_checkpoint(model, tmp_path, damage, message):
+    source = tmp_path / "recs.csv"
+    source.write_text("text\n" + "".join(f"Hold free elections in district {i}\n" for i in range(10)),
+                      encoding="utf-8")
+    out = tmp_path / "out.csv"
+    with pytest.raises(KeyboardInterrupt):
+        label_files(Interrupted(model, 2), [source], out, chunk_rows=4)
+    partial, checkpoint = tmp_path / "out.csv.partial", tmp_path / "out.csv.partial.json"
+    if damage == "short":
+        partial.write_bytes(partial.read_bytes()[:-30])
+    else:
+        checkpoint.write_text("{}" if damage == "empty checkpoint" else checkpoint.read_text()[:-5])
+    with pytest.raises(OutputError, match=message):
+        label_files(model, [source], out, chunk_rows=4, resume=True)
+    assert not out.exists()
+
+
 def test_folder_warnings_reach_the_summary_and_files_are_named_as_given(model, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     folder = tmp_path / "in"
