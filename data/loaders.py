@@ -193,7 +193,7 @@ def detect_format(path: Path, text_column: str | None = None) -> str:
         Unknown extensions of files that are not recognised by content; a damaged DOCX or
         XLSX (ZIP) file; a Word document with nothing this tool reads.
     """
-    from .documents import _decode_head, _load_docx, detect_document_format
+    from .documents import _decode_head, _open_docx, detect_document_format
 
     with open(path, "rb") as fh:
         head = fh.read(4096)
@@ -223,11 +223,7 @@ def detect_format(path: Path, text_column: str | None = None) -> str:
             raise InputError(path, f"is a damaged {kind} file, not readable ({type(err).__name__}: "
                                    f"{err})") from None
         if word:
-            try:
-                _load_docx(path)
-            except Exception as err:  # python-docx raises several types for damaged packages
-                raise InputError(path, f"is a damaged DOCX file, not readable ({type(err).__name__}: "
-                                       f"{err})") from None
+            _open_docx(path, head, "a Word (DOCX) document")  # raises for a damaged package
             raise InputError(path, "is a Word document without a table or numbered recommendations "
                                    "that this tool reads")
         return "xlsx"
