@@ -13,6 +13,7 @@ for _variable in ("HF_HUB_OFFLINE", "HF_DATASETS_OFFLINE", "TRANSFORMERS_OFFLINE
 import functools
 import json
 import sys
+import warnings
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -23,7 +24,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from .classifier.inference import MODELS_DIR, ModelError, load_model, read_card
-from .data.loaders import FORMATS, InputError
+from .data.loaders import FORMATS, InputError, InputWarning
 from .data.outputs import OutputError, check_output, plural
 
 app = typer.Typer(
@@ -40,14 +41,25 @@ DataOption = Annotated[Optional[Path], typer.Option(
                    "else ../shared/data beside the project.", show_default=False)]
 
 
+def _print_warning(message, category, filename, lineno, file=None, line=None, shown=warnings.showwarning):
+    """Print an :class:`InputWarning` as one ``warning:`` line (no source line); other
+    warnings as Python prints them."""
+    if issubclass(category, InputWarning):
+        errors.print(f"[yellow]warning:[/] {message}", highlight=False)
+    else:
+        shown(message, category, filename, lineno, file, line)
+
+
 def guarded(command):
     """A command that prints problems as one line instead of a traceback: input, output and
     model problems exit 2; anything unexpected exits 1 (``UPR_ELECT_DEBUG=1`` shows the
-    traceback)."""
+    traceback). Input warnings are printed as one ``warning:`` line each."""
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
         try:
-            return command(*args, **kwargs)
+            with warnings.catch_warnings():
+                warnings.showwarning = _print_warning
+                return command(*args, **kwargs)
         except (InputError, OutputError, ModelError) as err:
             errors.print(f"[bold red]error:[/] {err}", highlight=False)
             raise typer.Exit(2) from None
@@ -369,7 +381,7 @@ def count(
     chosen = _sessions(sessions, "--sessions")
     check_output(output, inputs, (".json",), "counts")
     check_output(report, inputs, (".html",), "report")
-    labelled = read_labelled(inputs, model, **({"fmt": fmt} if fmt else {}))
+    labelled = read_labelled(inputs, model, (output, report), **({"fmt": fmt} if fmt else {}))
     gold_path = gold or default_data_dir() / GOLD_FILE
     if not gold_path.is_file():
         raise InputError(gold_path, "no such gold set: count needs a stratified gold set for the model's error "
@@ -498,7 +510,8 @@ def suggest(
 
     chosen = _sessions(session, "--session")
     check_output(output, inputs, (".csv",), "suggestions", beside=(output.with_suffix(".jsonl"),))
-    labelled = read_labelled(inputs, model, **({"fmt": fmt} if fmt else {}))
+    labelled = read_labelled(inputs, model, (output, output.with_suffix(".jsonl")),
+                             **({"fmt": fmt} if fmt else {}))
     try:
         suggestions = rank(labelled, top=top, min_probability=min_probability, sessions=chosen, state=state,
                            channel=channel)

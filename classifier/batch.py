@@ -167,7 +167,7 @@ def label_files(model, inputs, output, on_chunk: Callable[[int], None] | None = 
     """
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", InputWarning)
-        files = input_files(inputs)
+        files = input_files(inputs, outputs=(output,))
         check_output(output, files, what="labels", beside=(Path(f"{output}.partial"),))
         job = {"inputs": [str(f) for f in files], "sizes": [f.stat().st_size for f in files],
                "sha256": [file_sha256(f) for f in files],

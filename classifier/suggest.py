@@ -128,7 +128,7 @@ def _find(columns, known) -> str | None:
     return next((lower[n] for n in known if n in lower), None)
 
 
-def read_labelled(inputs, model: str | None = None, **read_options) -> Labelled:
+def read_labelled(inputs, model: str | None = None, outputs=(), **read_options) -> Labelled:
     """Labelled records from ``upr-elect label`` output, or from raw inputs labelled here.
 
     Parameters
@@ -141,6 +141,9 @@ def read_labelled(inputs, model: str | None = None, **read_options) -> Labelled:
         Model folder or shipped name. For raw inputs: the model to label with (default: the
         best shipped one). For labelled files: where to find the model named in their
         ``model`` column (default: the shipped model of that name).
+    outputs : sequence of str or Path
+        The command's outputs; a folder's copy of one is not read
+        (:func:`~upr_elect.data.loaders.input_files`).
     read_options
         Passed to :func:`~upr_elect.data.loaders.read_tables` for raw inputs.
 
@@ -159,7 +162,7 @@ def read_labelled(inputs, model: str | None = None, **read_options) -> Labelled:
         The model is missing, is not the version that made the labels, or does not
         reproduce their stored probabilities (checked on 200 records).
     """
-    files = input_files(inputs)
+    files = input_files(inputs, outputs)
     labelled = [set(LABEL_COLUMNS) <= set(_columns_of(f)) for f in files]
     if any(labelled) and not all(labelled):
         raw = files[labelled.index(False)]

@@ -580,7 +580,7 @@ def _upr_info_fields(path: Path, encoding: str) -> Iterator[tuple[int, int]]:
             return
 
 
-def input_files(paths) -> list[Path]:
+def input_files(paths, outputs=()) -> list[Path]:
     """Expand folders to the input files directly in them, in file-name order.
 
     A folder is read one level deep: its subfolders are not read (a warning names them; give
@@ -588,12 +588,14 @@ def input_files(paths) -> list[Path]:
     :data:`INPUT_SUFFIXES` (a README, say) are skipped, listed in one warning. Hidden files
     and Office lock files (``~$…``) are ignored. A file named on its own is read whatever its
     extension. Paths keep the form they were given in (``folder/file``), so messages and
-    ``source_file`` name them so.
+    ``source_file`` name them so. A file in a folder that is one of ``outputs`` (the
+    command's own outputs, from an earlier run of it) is skipped with a warning, so the same
+    command can be run again.
 
     Warns
     -----
     InputWarning
-        Skipped subfolders, skipped files.
+        Skipped subfolders, skipped files, skipped outputs.
 
     Raises
     ------
@@ -601,10 +603,13 @@ def input_files(paths) -> list[Path]:
         A path that does not exist, a folder with no input files, or a file given twice
         (directly, or through a folder, a symlink or another spelling of its path).
     """
-    files = []
+    files, written = [], {Path(o).resolve() for o in outputs}
     for path in map(Path, paths):
         if path.is_dir():
             entries = sorted(p for p in path.iterdir() if not p.name.startswith((".", "~$")))
+            for own in [p for p in entries if p.resolve() in written]:
+                warnings.warn(InputWarning(f"{path}: {own.name} not read: it is this command's output"))
+                entries.remove(own)
             found = [p for p in entries if p.is_file() and p.suffix.lower() in INPUT_SUFFIXES]
             folders = [p.name for p in entries if p.is_dir()]
             others = [p.name for p in entries if p.is_file() and p not in found]

@@ -49,7 +49,8 @@ def check_output(path, inputs=(), suffixes: tuple[str, ...] | None = None, what:
         The output the user gave.
     inputs : sequence of str or Path
         The command's inputs (folders are expanded as :func:`~upr_elect.data.loaders.input_files`
-        does); none may be ``path`` or a file in ``beside``.
+        does, leaving out ``path`` and the files in ``beside``); no file named on its own may
+        be one of them.
     suffixes : tuple of str, optional
         Accepted extensions; default: those of :data:`OUTPUT_FORMATS`.
     what : str
@@ -69,7 +70,7 @@ def check_output(path, inputs=(), suffixes: tuple[str, ...] | None = None, what:
     written = (path, *map(Path, beside))
     with warnings.catch_warnings():  # reading the inputs warns about skipped files, once
         warnings.simplefilter("ignore", InputWarning)
-        files = input_files(inputs)
+        files = input_files(inputs, outputs=written)
     for target in written:
         also = "" if target == path else f" writes {target} beside it, which"
         if any(source.resolve() == target.resolve() for source in files):

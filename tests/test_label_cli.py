@@ -165,6 +165,25 @@ def test_output_onto_an_input_is_refused(model_dir, tmp_path):
     assert source.read_bytes() == before
 
 
+def test_the_same_command_runs_again_with_its_output_inside_the_input_folder(model_dir, tmp_path):
+    folder = tmp_path / "session"
+    folder.mkdir()
+    (folder / "recs.csv").write_text("text\nHold free elections\nProtect journalists\n")
+    (folder / "notes.md").write_text("not an input\n")
+    out = folder / "labels.csv"
+    first = label(folder, "-o", out, "--model", model_dir)
+    assert first.exit_code == 0, first.output
+    before = pd.read_csv(out)
+    second = label(folder, "-o", out, "--model", model_dir)
+    assert second.exit_code == 0, second.output
+    output = " ".join(second.output.split())
+    assert "session: labels.csv not read: it is this command's output" in output
+    # the folder's other skipped file is reported on one line, not as a Python warning
+    assert "session: skipped notes.md" in output and "InputWarning" not in output
+    pd.testing.assert_frame_equal(pd.read_csv(out), before)
+    assert len(before) == 2
+
+
 def test_folder_with_other_columns_names_the_input(model_dir, tmp_path):
     folder = tmp_path / "in"
     folder.mkdir()

@@ -240,6 +240,24 @@ def test_suggest_title_counts_every_qualifying_text_and_the_hint_names_the_revie
     assert "and reviewer with your name" in output and "--reviewer NAME" in output
 
 
+def test_suggest_runs_again_with_its_outputs_inside_the_input_folder(labelled_file, tmp_path):
+    path, model_dir = labelled_file
+    folder = tmp_path / "work"
+    folder.mkdir()
+    (folder / "labels.csv").write_bytes(path.read_bytes())
+    args = ("suggest", folder, "-o", folder / "s.csv", "--model", model_dir, "--min-probability", 0)
+    first = run(*args)
+    assert first.exit_code == 0, first.output
+    written = (folder / "s.csv").read_bytes()
+    second = run(*args)
+    assert second.exit_code == 0, second.output
+    # both outputs are left out of the folder's inputs, each with one plain warning line
+    for name in ("s.csv", "s.jsonl"):
+        assert f"work: {name} not read: it is this command's output" in " ".join(second.output.split())
+    assert "InputWarning" not in second.output
+    assert (folder / "s.csv").read_bytes() == written
+
+
 def test_review_names_a_bad_store_or_an_empty_file_and_counts_in_words(labelled, tmp_path):
     csv_path, jsonl_path = write_suggestions(suggest(labelled, top=3, min_probability=0.0), tmp_path / "s.csv")
     reviewed = reviewed_copy(csv_path, tmp_path / "one.csv", {1: "accept"})
