@@ -17,9 +17,10 @@ import numpy as np
 import pandas as pd
 
 from ..data.loaders import Chunk, InputError, InputWarning, input_files, read_tables, split_tags
-from ..data.outputs import AtomicTableWriter, check_output
+from ..data.outputs import AtomicTableWriter, check_output, plural
 from .inference import decide
 from .labels import ELECTIONS_TAG, OHCHR_ELECTION_THEMES
+from .transformer import MAX_TOKENS
 
 LABEL_COLUMNS = ("relevance", "p_direct", "p_indirect", "channels", "model", "untagged_candidate")
 """Columns the labeller appends after the input's own."""
@@ -69,6 +70,12 @@ def label_chunk(model, chunk: Chunk) -> pd.DataFrame:
     p_direct = np.full(n, np.nan)
     p_indirect = np.full(n, np.nan)
     channels = [[] for _ in range(n)]
+    if texts and hasattr(model, "over_window"):
+        long_rows = frame.loc[ok, "source_row"][model.over_window(texts)]
+        if len(long_rows):
+            warnings.warn(InputWarning(
+                f"{chunk.file}: {plural(len(long_rows), 'text')} longer than {model.name}'s window of "
+                f"{MAX_TOKENS} tokens (first: row {long_rows.iloc[0]}): read as head and tail, the middle left out"))
     if texts:
         p_rel, p_ch = model.predict_proba(texts)
         rel, chans = decide(p_rel, p_ch, model.thresholds)

@@ -76,12 +76,17 @@ class TransformerModel:
         ids = self.tokenizer(list(texts), add_special_tokens=False, truncation=False)["input_ids"]
         return [prefix + head_tail(i, room) + suffix for i in ids]
 
-    def count_long(self, texts) -> int:
-        """How many texts exceed the window (and are cut to head + tail)."""
+    def over_window(self, texts) -> np.ndarray:
+        """Bool array of shape (n,): which texts exceed the window of :data:`MAX_TOKENS`
+        tokens (and are read as head + tail, their middle left out)."""
         prefix, suffix = self._special_tokens()
         room = MAX_TOKENS - len(prefix) - len(suffix)
         ids = self.tokenizer(list(texts), add_special_tokens=False, truncation=False)["input_ids"]
-        return sum(len(i) > room for i in ids)
+        return np.array([len(i) > room for i in ids], dtype=bool)
+
+    def count_long(self, texts) -> int:
+        """How many texts exceed the window (and are cut to head + tail)."""
+        return int(self.over_window(texts).sum())
 
     def logits(self, texts) -> np.ndarray:
         """Raw logits of shape (n, 13), in input order."""

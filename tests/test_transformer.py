@@ -52,6 +52,19 @@ def test_long_texts_keep_head_and_tail(tuned):
     assert max(len(e) for e in model.encode([long_text])) == MAX_TOKENS
 
 
+def test_label_warns_which_rows_the_window_cuts(tuned, tmp_path):
+    from upr_elect.classifier.batch import label_files
+
+    _, folder = tuned
+    source = tmp_path / "recs.csv"
+    long_text = "Ensure free elections " + "and continue the reform " * 80 + "of the judiciary"
+    source.write_text(f"text\nHold free elections\n{long_text}\nProtect journalists\n")
+    summary = label_files(load_model(str(folder)), [source], tmp_path / "out.csv")
+    assert summary.labelled == 3
+    assert summary.warnings == [f"{source}: 1 text longer than smoke's window of {MAX_TOKENS} tokens "
+                                "(first: row 2): read as head and tail, the middle left out"]
+
+
 def test_int8_path_keeps_shapes_and_marks_the_model_tag(tuned):
     from upr_elect.classifier.batch import model_tag
 
