@@ -20,14 +20,13 @@ from __future__ import annotations
 
 import csv
 import re
-import warnings
 import zipfile
 from collections import Counter
 from pathlib import Path
 
 import pandas as pd
 
-from .loaders import InputError, InputWarning, guess_language
+from .loaders import InputError, guess_language
 
 DOCUMENT_FORMATS = ("ohchr-thematic", "ohchr-report", "uhri", "text")
 
@@ -165,7 +164,9 @@ def read_document(path: Path, fmt: str) -> pd.DataFrame:
         symbol), ``source_page`` (PDF page, DOCX table row, DOCX paragraph of a report,
         text line, UHRI data row), ``language`` ("en", "fr", "es", "ru", "ar", "zh").
         UHRI exports keep their other columns after these (a name clashing with one of
-        these gets the prefix ``input_``).
+        these gets the prefix ``input_``), and every data row, one with an empty annotation
+        too (its ``text`` is empty; the loader flags it), so rows are neither lost nor
+        renumbered.
 
     Raises
     ------
@@ -611,9 +612,6 @@ def _read_uhri(path: Path, head: bytes) -> pd.DataFrame:
         for column, role in columns.items():
             if role and not values.get(role):
                 values[role] = _clean(row[column])
-        if not values["text"]:
-            warnings.warn(InputWarning(f"{path}, row {number}: empty annotation; skipped"))
-            continue
         record = _recommendation(values.pop("text"))
         record["recommending_states"] = "; ".join(
             _split_names(values.pop("recommending_states", "").replace(";", ","))
@@ -622,7 +620,7 @@ def _read_uhri(path: Path, head: bytes) -> pd.DataFrame:
                       source_page=str(number))
         record.update({f"input_{c}" if c in COLUMNS else c: row[c] for c in extra})
         records.append(record)
-    if not records:
+    if not any(record["text"] for record in records):
         raise InputError(path, "holds no recommendations (no row with an annotation)")
     return _frame(records, path)
 

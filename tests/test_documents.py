@@ -352,6 +352,17 @@ def test_uhri_export(tmp_path, suffix):
     assert frame.iloc[0]["recommending_states"] == "Chile; Peru"
 
 
+def test_uhri_row_without_annotation_is_kept_flagged_and_numbered(tmp_path):
+    path = tmp_path / "uhri.csv"
+    rows = pd.concat([UHRI.iloc[:1], UHRI.iloc[:1].assign(Annotation=""), UHRI.iloc[1:]])
+    rows.to_csv(path, index=False)
+    with pytest.warns(UserWarning, match=r"uhri\.csv, row 2: empty text; kept, not labelled"):
+        frame = pd.concat(chunk.frame for chunk in read_table(path))
+    assert frame[["source_row", "source_page", "input_problem"]].values.tolist() == [
+        [1, "1", ""], [2, "2", "empty text"], [3, "3", ""]]
+    assert frame["text"].iloc[2] == "Protect journalists during campaigns"
+
+
 def test_text_file_and_spanish(tmp_path):
     path = tmp_path / "recs.txt"
     path.write_text("Garantizar el voto de las personas con discapacidad (Chile);\n\n"
