@@ -16,7 +16,8 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
-from ..data.loaders import Chunk, InputError, InputWarning, input_files, read_tables, split_tags
+from ..data.loaders import (REJECTS_SUFFIX, Chunk, InputError, InputWarning, input_files, read_tables,
+                            split_tags)
 from ..data.outputs import AtomicTableWriter, check_output, plural
 from .inference import decide
 from .labels import ELECTIONS_TAG, OHCHR_ELECTION_THEMES
@@ -57,7 +58,8 @@ def label_chunk(model, chunk: Chunk) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        The chunk's frame plus :data:`LABEL_COLUMNS`. ``p_direct`` and ``p_indirect`` are
+        The chunk's frame plus :data:`LABEL_COLUMNS` (an input column of one of these names,
+        as in an earlier output labelled again, is kept as ``input_<name>``). ``p_direct`` and ``p_indirect`` are
         rounded to 4 decimals; ``untagged_candidate`` is True for a relevant row whose tags
         are not election tags (:func:`is_election_tagged`), False otherwise, and None when the input has no tags column or
         the row carries no tags.
@@ -85,7 +87,7 @@ def label_chunk(model, chunk: Chunk) -> pd.DataFrame:
         p_indirect[ok] = np.round(p_rel[:, 1], 4)
         for i, c in zip(np.flatnonzero(ok), chans):
             channels[i] = c
-    out = frame.copy()
+    out = frame.rename(columns={c: f"input_{c}" for c in LABEL_COLUMNS if c in frame.columns})
     out["relevance"] = relevance
     out["p_direct"] = p_direct
     out["p_indirect"] = p_indirect
@@ -137,7 +139,21 @@ def file_sha256(path) -> str:
 def rejects_path(output) -> Path:
     """Where the rejects of ``output`` go: ``OUT.rejects.csv`` beside it."""
     output = Path(output)
-    return output.with_name(output.name + ".rejects.csv")
+    return output.with_name(output.name + REJECTS_SUFFIX)
+
+
+def _column_mismatch(first: Path, columns: list, other: list) -> str:
+    """Why a file cannot go into the same output as ``first``, with the likely cause when
+    one of the two is an earlier output of ``label`` (its label columns come back as
+    ``input_<name>``)."""
+    differ = sorted(set(columns) ^ set(other), key=str)
+    message = (f"has other columns than {first}, the first input (differing: {', '.join(map(str, differ))}); "
+               "label it into a separate output")
+    earlier = [name for name, cols in (("this file", other), (str(first), columns))
+               if {f"input_{c}" for c in LABEL_COLUMNS} <= set(cols)]
+    if earlier:
+        message += f" ({earlier[0]} holds the columns of label's output: an earlier output? move it out of the inputs)"
+    return message
 
 
 def label_files(model, inputs, output, on_chunk: Callable[[int], None] | None = None,
@@ -175,7 +191,7 @@ def label_files(model, inputs, output, on_chunk: Callable[[int], None] | None = 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", InputWarning)
         files = input_files(inputs, outputs=(output,))
-        check_output(output, files, what="labels", beside=(Path(f"{output}.partial"),))
+        check_output(output, files, what="labels", beside=(Path(f"{output}.partial"), rejects_path(output)))
         job = {"inputs": [str(f) for f in files], "sizes": [f.stat().st_size for f in files],
                "sha256": [file_sha256(f) for f in files],
                "model": model_tag(model), "options": {k: v for k, v in read_options.items() if v is not None}}
@@ -187,10 +203,7 @@ def label_files(model, inputs, output, on_chunk: Callable[[int], None] | None = 
                     continue
                 labelled = label_chunk(model, chunk)
                 if writer.columns is not None and list(labelled.columns) != writer.columns:
-                    differ = sorted(set(labelled.columns) ^ set(writer.columns))
-                    raise InputError(chunk.file, f"has other columns than the first "
-                                     f"input (differing: {', '.join(map(str, differ))}); label it into a "
-                                     "separate output")
+                    raise InputError(chunk.file, _column_mismatch(files[0], writer.columns, labelled.columns))
                 summary.add(labelled)
                 writer.state = {k: v for k, v in asdict(summary).items() if k != "warnings"}
                 writer.write(labelled)

@@ -58,6 +58,10 @@ FORMATS = ("upr-info", "csv", "tsv", "jsonl", "parquet", "xlsx", "ohchr-thematic
 INPUT_SUFFIXES = (".csv", ".tsv", ".tab", ".txt", ".jsonl", ".json", ".parquet", ".xlsx", ".docx", ".pdf")
 """Extensions of the files read from a folder (:func:`input_files`); others are skipped."""
 
+REJECTS_SUFFIX = ".rejects.csv"
+"""Ending of the list of rows ``label`` could not label, written beside its output
+(``OUT.rejects.csv``); such a file in an input folder is not read as input."""
+
 CHUNK_ROWS = 5000
 
 
@@ -590,7 +594,8 @@ def input_files(paths, outputs=()) -> list[Path]:
     extension. Paths keep the form they were given in (``folder/file``), so messages and
     ``source_file`` name them so. A file in a folder that is one of ``outputs`` (the
     command's own outputs, from an earlier run of it) is skipped with a warning, so the same
-    command can be run again.
+    command can be run again; so is a rejects list of any earlier ``label`` run
+    (:data:`REJECTS_SUFFIX`).
 
     Warns
     -----
@@ -610,6 +615,10 @@ def input_files(paths, outputs=()) -> list[Path]:
             for own in [p for p in entries if p.resolve() in written]:
                 warnings.warn(InputWarning(f"{path}: {own.name} not read: it is this command's output"))
                 entries.remove(own)
+            for rejects in [p for p in entries if p.name.lower().endswith(REJECTS_SUFFIX)]:
+                warnings.warn(InputWarning(f"{path}: {rejects.name} not read: it lists the rejects of "
+                                           "an earlier label run"))
+                entries.remove(rejects)
             found = [p for p in entries if p.is_file() and p.suffix.lower() in INPUT_SUFFIXES]
             folders = [p.name for p in entries if p.is_dir()]
             others = [p.name for p in entries if p.is_file() and p not in found]

@@ -168,20 +168,27 @@ def test_output_onto_an_input_is_refused(model_dir, tmp_path):
 def test_the_same_command_runs_again_with_its_output_inside_the_input_folder(model_dir, tmp_path):
     folder = tmp_path / "session"
     folder.mkdir()
-    (folder / "recs.csv").write_text("text\nHold free elections\nProtect journalists\n")
+    (folder / "recs.csv").write_text("text\nHold free elections\n\"\"\nProtect journalists\n")
     (folder / "notes.md").write_text("not an input\n")
     out = folder / "labels.csv"
     first = label(folder, "-o", out, "--model", model_dir)
     assert first.exit_code == 0, first.output
+    assert (folder / "labels.csv.rejects.csv").is_file()  # the empty row
     before = pd.read_csv(out)
     second = label(folder, "-o", out, "--model", model_dir)
     assert second.exit_code == 0, second.output
     output = " ".join(second.output.split())
     assert "session: labels.csv not read: it is this command's output" in output
+    assert "session: labels.csv.rejects.csv not read: it lists the rejects of an earlier label run" in output
     # the folder's other skipped file is reported on one line, not as a Python warning
     assert "session: skipped notes.md" in output and "InputWarning" not in output
     pd.testing.assert_frame_equal(pd.read_csv(out), before)
-    assert len(before) == 2
+    assert len(before) == 3
+    # another output name: the earlier output is now an input, and the error says so
+    third = label(folder, "-o", tmp_path / "other.csv", "--model", model_dir)
+    assert third.exit_code == 2
+    assert "holds the columns of label's output: an earlier output? move it out of the inputs" in (
+        " ".join(third.output.split()))
 
 
 def test_folder_with_other_columns_names_the_input(model_dir, tmp_path):
@@ -191,7 +198,8 @@ def test_folder_with_other_columns_names_the_input(model_dir, tmp_path):
     (folder / "b.csv").write_text("text,region\nProtect journalists,Asia\n")
     result = label(folder, "-o", tmp_path / "out.csv", "--model", model_dir)
     assert result.exit_code == 2
-    assert "b.csv: has other columns than the first input (differing: country, region)" in result.output
+    assert f"b.csv: has other columns than {folder}/a.csv, the first input (differing: country, region)" in (
+        " ".join(result.output.split()))
     assert not (tmp_path / "out.csv").exists()
 
 

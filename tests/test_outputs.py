@@ -85,7 +85,7 @@ def test_folder_warnings_reach_the_summary_and_files_are_named_as_given(model, t
     (folder / "a.csv").write_text("text,country\n", encoding="utf-8")  # a header alone
     (folder / "b.csv").write_text("text,region\nProtect journalists,Asia\n", encoding="utf-8")
     (folder / "README.md").write_text("# About\n", encoding="utf-8")
-    with pytest.raises(InputError, match=r"^in/b\.csv: has other columns than the first input"):
+    with pytest.raises(InputError, match=r"^in/b\.csv: has other columns than in/a\.csv, the first input"):
         label_files(model, ["in"], tmp_path / "out.csv")
     (folder / "b.csv").write_text("text,country\nProtect journalists,Asia\n", encoding="utf-8")
     summary = label_files(model, ["in"], tmp_path / "out.csv")
