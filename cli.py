@@ -500,11 +500,15 @@ def suggest(
         help="Only recommendations made by or to this State.", show_default=False)] = None,
     channel: Annotated[Optional[str], typer.Option(
         help="Only recommendations with this predicted channel.", show_default=False)] = None,
+    relevance: Annotated[Optional[str], typer.Option(
+        help="Only direct or only indirect recommendations.", show_default=False)] = None,
     fmt: FormatOption = None,
 ):
     """List recommendations without the Elections tag that the model scores as election-relevant,
-    most probable first, with the words that drove the score; for review in a spreadsheet
-    (fill decision: accept, reject or channels:NAME;NAME (codebook channel names), plus reviewer and comment)."""
+    direct ones first, then indirect, each most probable first, with the words that drove the
+    score; for review in a spreadsheet (fill decision: accept; direct or indirect to correct the
+    relevance; reject if it does not affect elections at all; or channels:NAME;NAME; plus reviewer
+    and comment)."""
     from .classifier.suggest import read_labelled, suggest as rank, write_suggestions
     from .data.review_store import DECISION_HELP
 
@@ -514,7 +518,7 @@ def suggest(
                              **({"fmt": fmt} if fmt else {}))
     try:
         suggestions = rank(labelled, top=top, min_probability=min_probability, sessions=chosen, state=state,
-                           channel=channel)
+                           channel=channel, relevance=relevance)
     except ValueError as err:
         raise typer.BadParameter(str(err)) from None
     csv_path, jsonl_path = write_suggestions(suggestions, output)

@@ -3,7 +3,7 @@
 A maintainer of the UPR Info database wants a short list to review, not 50,000 scores.
 :func:`suggest` keeps the records that lack the ``Elections`` tag (and any OHCHR election
 theme) but that the model labels ``direct`` or ``indirect``, collapses records sharing a
-text into one suggestion, ranks them by probability and adds the evidence: the n-grams
+text into one suggestion, ranks them (``direct`` first, then by probability) and adds the evidence: the n-grams
 that pushed the score up. :func:`write_suggestions` exports them as a CSV ready for a
 spreadsheet review (``decision``, ``reviewer``, ``comment`` left empty) and as JSONL, which
 ``upr-elect review`` uses to check the reviewed file.
@@ -232,9 +232,11 @@ def evidence_source(model):
 
 
 def suggest(labelled: Labelled, top: int = 50, min_probability: float = 0.5, sessions=None,
-            state: str | None = None, channel: str | None = None, k: int = 5) -> pd.DataFrame:
-    """Untagged records the model labels election-relevant, most probable first (ties: higher
-    p_direct first, then rec_id).
+            state: str | None = None, channel: str | None = None, relevance: str | None = None,
+            k: int = 5) -> pd.DataFrame:
+    """Untagged records the model labels election-relevant: ``direct`` ones first (the
+    ground of the ``Elections`` tag), then ``indirect`` ones, each most probable first (by
+    p_direct + p_indirect; ties: higher p_direct first, then rec_id).
 
     Records with no issue tag at all (session 27 of the 2018 export was never tagged) lack
     the tag too and are kept; their empty ``issues`` cell shows it. One suggestion per
@@ -256,6 +258,8 @@ def suggest(labelled: Labelled, top: int = 50, min_probability: float = 0.5, ses
         (case-insensitive).
     channel : str, optional
         Keep records whose predicted channels include this one.
+    relevance : str, optional
+        Keep records labelled this (``direct`` or ``indirect``).
     k : int
         Evidence n-grams per suggestion.
 
@@ -272,13 +276,17 @@ def suggest(labelled: Labelled, top: int = 50, min_probability: float = 0.5, ses
     Raises
     ------
     ValueError
-        ``channel`` is not a codebook channel, or a filter names a column the input lacks.
+        ``channel`` is not a codebook channel, ``relevance`` not direct or indirect, or a
+        filter names a column the input lacks.
     """
     frame = labelled.frame
     if channel is not None and channel not in CHANNELS:
         raise ValueError(f"unknown channel {channel!r}; choose from {', '.join(CHANNELS)}")
+    if relevance not in (None, "direct", "indirect"):
+        raise ValueError(f"relevance {relevance!r} is not direct or indirect")
     p_relevant = frame["p_direct"] + frame["p_indirect"]
-    keep = frame["relevance"].isin(["direct", "indirect"]) & (p_relevant >= min_probability)
+    wanted = [relevance] if relevance else ["direct", "indirect"]
+    keep = frame["relevance"].isin(wanted) & (p_relevant >= min_probability)
     if labelled.tags_column is not None:
         keep &= ~frame[labelled.tags_column].map(lambda v: is_election_tagged(split_tags(v)))
     if sessions is not None:
@@ -299,7 +307,8 @@ def suggest(labelled: Labelled, top: int = 50, min_probability: float = 0.5, ses
     n_rows = rows.groupby("text")["rec_id"].transform("size")
     rows = rows.assign(n_rows=n_rows).drop_duplicates("text")
     qualifying = len(rows)
-    rows = rows.sort_values(["p_relevant", "p_direct", "rec_id"], ascending=[False, False, True]).head(top)
+    rows = rows.assign(indirect=rows["relevance"] == "indirect").sort_values(
+        ["indirect", "p_relevant", "p_direct", "rec_id"], ascending=[True, False, False, True]).head(top)
     explainer, evidence_from = evidence_source(labelled.model)
     out = pd.DataFrame({
         "rank": np.arange(1, len(rows) + 1),

@@ -6,7 +6,13 @@ A reviewer fills the ``decision`` column of a suggestion file (written by
 
 - ``accept`` — the suggestion is right: the text is relevant with the suggested relevance
   and channels;
-- ``reject`` — the text does not affect elections (relevance ``none``, no channels);
+- ``direct`` or ``indirect`` — the text affects elections, with this relevance rather than
+  the suggested one, and the suggested channels (``indirect``: it bears on elections
+  through a freedom or right but is not about elections themselves, so it would not carry
+  the ``Elections`` tag; codebook, "relevance");
+- ``reject`` — the text does not affect elections at all (relevance ``none``, no
+  channels); a text that is not for the ``Elections`` tag but affects elections
+  indirectly is ``indirect``, not ``reject``;
 - ``channels:<channel>;<channel>…`` — relevant with the suggested relevance, but these
   channels (codebook names, ``;`` or ``,`` between them), e.g.
   ``channels:expression_media;assembly``.
@@ -35,7 +41,8 @@ from .loaders import InputError
 REVIEW_COLUMNS = ("decision", "reviewer", "comment")
 """Columns a reviewer fills in; a suggestion file has them empty."""
 
-DECISION_HELP = "accept, reject or channels:<channel>;<channel>… (e.g. channels:expression_media;assembly)"
+DECISION_HELP = ("accept, direct, indirect, reject or channels:<channel>;<channel>… "
+                 "(e.g. channels:expression_media;assembly)")
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS decisions (
@@ -82,7 +89,8 @@ def parse_decision(value: str, suggested_relevance: str, suggested_channels) -> 
     Returns
     -------
     decision : str
-        Normalised: ``accept``, ``reject`` or ``channels:a;b`` (channels in codebook order).
+        Normalised: ``accept``, ``direct``, ``indirect``, ``reject`` or ``channels:a;b``
+        (channels in codebook order).
     relevance : str
     channels : list of str
 
@@ -96,6 +104,8 @@ def parse_decision(value: str, suggested_relevance: str, suggested_channels) -> 
         return "accept", suggested_relevance, list(suggested_channels)
     if text == "reject":
         return "reject", "none", []
+    if text in ("direct", "indirect"):
+        return text, text, list(suggested_channels)
     if text.startswith("channels:"):
         names = [c.strip() for c in re.split(r"[;,]", text[len("channels:"):]) if c.strip()]
         unknown = [c for c in names if c not in CHANNELS]

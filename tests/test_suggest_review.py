@@ -48,7 +48,13 @@ def test_suggest_ranks_untagged_relevant_texts_with_evidence(labelled):
     assert set(out["text"]) == set(relevant_untagged["recommendation"])
     assert not set(out["text"]) & tagged_texts
     assert out["text"].is_unique and out["rank"].tolist() == list(range(1, len(out) + 1))
-    assert out["p_relevant"].is_monotonic_decreasing
+    # direct suggestions (the Elections tag's own ground) come first, each part most probable first
+    order = out["relevance"].map({"direct": 0, "indirect": 1})
+    assert order.is_monotonic_increasing and set(order) == {0, 1}
+    for part in (out[order == 0], out[order == 1]):
+        assert part["p_relevant"].is_monotonic_decreasing
+    only_indirect = suggest(labelled, top=100, min_probability=0.0, relevance="indirect")
+    assert only_indirect["text"].tolist() == out.loc[order == 1, "text"].tolist()
     shared = out[out["n_rows"] == 2]
     assert len(shared) > 0  # texts recommended by two States are one suggestion
     for s in out.itertuples():
@@ -87,6 +93,9 @@ def test_models_without_evidence_borrow_the_baselines_and_say_so(labelled, monke
 def test_parse_decision_vocabulary():
     assert parse_decision(" Accept ", "indirect", ["assembly"]) == ("accept", "indirect", ["assembly"])
     assert parse_decision("reject", "direct", ["electoral_process"]) == ("reject", "none", [])
+    # relevant, but not for the Elections tag: corrected to indirect, channels as suggested
+    assert parse_decision("Indirect", "direct", ["participation_representation"]) == (
+        "indirect", "indirect", ["participation_representation"])
     assert parse_decision("channels: assembly, expression_media", "indirect", ["assembly"]) == (
         "channels:expression_media;assembly", "indirect", ["expression_media", "assembly"])
     for bad, message in (("acept", "is not one of"), ("channels:media", "unknown channel"),
@@ -117,7 +126,7 @@ def test_reviewed_file_problems_are_named_by_file_and_row(labelled, tmp_path):
         read_reviewed(tmp_path / "bad.csv", jsonl_path)
     message = str(caught.value)
     assert message.startswith(f"{tmp_path / 'bad.csv'}: nothing stored: ")
-    assert "row 1: decision 'acept' is not one of accept, reject" in message
+    assert "row 1: decision 'acept' is not one of accept, direct, indirect, reject" in message
     assert message.count("no reviewer") == 1 and "rows 2, 5: no reviewer" in message
     assert "row 3: rec_id 'Rnot-a-suggestion' is not in the suggestion file s.jsonl" in message
     assert "row 6: rec_id" in message and "repeats row 4" in message
