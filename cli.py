@@ -24,6 +24,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from .classifier.inference import MODELS_DIR, ModelError, load_model, read_card
+from .classifier.labels import CHANNELS
 from .data.loaders import FORMATS, InputError, InputWarning
 from .data.outputs import OutputError, check_output, plural
 
@@ -417,6 +418,9 @@ def _print_count(result: dict) -> None:
     for column in ("", "export rows: model labels", "export rows: estimate", "distinct texts: model labels",
                    "distinct texts: estimate"):
         table.add_column(column, justify="left" if not column else "right")
+    if sel.get("without_session"):
+        console.print(f"{plural(sel['without_session'], 'export row')} without a session left out by "
+                      f"--sessions {sel['sessions']}", highlight=False)
     table.add_row("tagged Elections", f"{total['export_rows']['tagged']:,}", "",
                   f"{total['distinct_texts']['tagged']:,}", "")
     for name, key in (("direct", "direct"), ("indirect", "indirect"), ("direct + indirect", "relevant")):
@@ -443,23 +447,35 @@ def _print_count(result: dict) -> None:
 
     from .training.count import BREAKDOWNS
 
+    untagged = bool(total["export_rows"]["without_tags"])
     for column, groups in result["breakdowns"].items():
         if column == "session":
             continue  # 27+ rows: in the JSON and the HTML report
         table = Table(title=f"by {BREAKDOWNS[column]}")
-        for heading in ("", "rows", "tagged rows", "relevant rows (est.)", "texts", "relevant texts (est.)"):
+        headings = ("", "rows", "tagged rows", *(("rows without tags",) if untagged else ()), "relevant rows (est.)",
+                    "texts", "relevant texts (est.)")
+        for heading in headings:
             table.add_column(heading, justify="left" if not heading else "right")
         for key, g in groups.items():
             r, t = g["export_rows"], g["distinct_texts"]
-            table.add_row(key, f"{r['records']:,}", f"{r['tagged']:,}", _ci(r["estimated"]["relevant"]),
+            table.add_row(key, f"{r['records']:,}", f"{r['tagged']:,}",
+                          *((f"{r['without_tags']:,}",) if untagged else ()), _ci(r["estimated"]["relevant"]),
                           f"{t['records']:,}", _ci(t["estimated"]["relevant"]))
         console.print(table)
-    table = Table(title="by channel (relevant recommendations)")
-    for heading in ("channel", "rows (est.)", "texts (est.)"):
-        table.add_column(heading, justify="left" if heading == "channel" else "right")
+    table = Table(title="by channel (relevant recommendations; a text may have several)")
+    table.add_column("channel", min_width=max(map(len, CHANNELS)))
+    for heading in ("rows: model", "rows: estimate", "texts: model", "texts: estimate"):
+        table.add_column(heading, justify="right")
     for channel, estimate in total["export_rows"]["estimated"]["channels"].items():
-        table.add_row(channel, _ci(estimate), _ci(total["distinct_texts"]["estimated"]["channels"][channel]))
+        table.add_row(channel, f"{total['export_rows']['classified']['channels'][channel]:,}", _ci(estimate),
+                      f"{total['distinct_texts']['classified']['channels'][channel]:,}",
+                      _ci(total["distinct_texts"]["estimated"]["channels"][channel]))
     console.print(table)
+    console.print("Each channel is corrected on its own (binary ACC), so channel estimates need not add up to "
+                  "the direct and indirect ones; where a channel's true positives are few among many negatives, "
+                  "its small gold false-positive rate removes many records. —: not estimable (the channel's gold "
+                  "true-positive rate does not exceed its false-positive rate); see the model labels.",
+                  highlight=False)
 
     profile = result["tagged_profile"]
     title = f"tagged Elections: {profile['tagged']:,} of {plural(profile['records'], 'export row')}"

@@ -229,7 +229,7 @@ def test_count_writes_json_and_a_complete_html_report(fixture_run):
     export_rows = pd.read_csv(labelled)
     chosen = export_rows[export_rows["session"] <= 7]
     assert result["selection"] == {"sessions": "1-7", "export_rows": len(chosen),
-                                   "distinct_texts": chosen["recommendation"].nunique()}
+                                   "distinct_texts": chosen["recommendation"].nunique(), "without_session": 0}
     tagged = chosen["issues"] == "Elections"
     assert result["total"]["export_rows"]["tagged"] == tagged.sum()
     assert result["tagged_profile"]["tagged"] == tagged.sum()
@@ -412,3 +412,28 @@ def test_count_without_tagged_rows_prints_a_note_not_an_empty_table(fixture_run,
     assert "not labelled" not in result.output  # every record is labelled
     page = report.read_text(encoding="utf-8")
     assert "1 row carries no issue tag" in page and "No profile: no tagged row" in page
+
+
+def test_count_names_rows_without_session_or_tags_and_shows_channel_model_labels(fixture_run, tmp_path):
+    root, model_dir, export, labelled, gold = fixture_run
+    frame = pd.read_csv(labelled, dtype=str, keep_default_na=False)
+    frame.loc[[0, 1], "session"] = ""  # no session: outside any --sessions selection
+    untagged = frame.index[frame["cycle"] == "2"][:3]  # a later session that was never tagged
+    frame.loc[untagged, "issues"] = ""
+    frame.to_csv(tmp_path / "labels.csv", index=False)
+    out = tmp_path / "c.json"
+    from typer.testing import CliRunner
+
+    from upr_elect.cli import app
+
+    args = ["count", tmp_path / "labels.csv", "--sessions", "1-14", "--model", model_dir, "--gold", gold,
+            "-o", out, "--report", tmp_path / "c.html", "--bootstrap", 100]
+    result = CliRunner().invoke(app, [*map(str, args)], env={"COLUMNS": "200"})  # table headers unwrapped
+    assert result.exit_code == 0, result.output
+    output = " ".join(result.output.split())
+    assert "2 export rows without a session left out by --sessions 1-14" in output
+    written = json.loads(out.read_text(encoding="utf-8"))
+    assert written["selection"]["without_session"] == 2
+    assert written["selection"]["export_rows"] == len(frame) - 2
+    assert "rows without tags" in output and written["breakdowns"]["cycle"]["2"]["export_rows"]["without_tags"] == 3
+    assert "rows: model" in output and "Each channel is corrected on its own" in output

@@ -424,7 +424,9 @@ def count_report(rows: pd.DataFrame, gold: pd.DataFrame, system: dict, sessions=
     Returns
     -------
     dict
-        ``units``, ``method`` (with the error-rate matrix), ``selection``, ``total``
+        ``units``, ``method`` (with the error-rate matrix), ``selection`` (sessions,
+        export rows and distinct texts counted, and ``without_session``: rows left out by
+        ``sessions`` because their session is empty), ``total``
         (:func:`count_units`), ``breakdowns`` (column → value → :func:`count_units`),
         ``tagged_profile``, ``gold_estimate`` (with ``model_interval_covers_gold_point``:
         direct / indirect / relevant → bool, when the gold estimate applies) and
@@ -436,9 +438,11 @@ def count_report(rows: pd.DataFrame, gold: pd.DataFrame, system: dict, sessions=
         ``sessions`` given but the input has no session column, or no record left.
     """
     input_texts = set(rows["text"])
+    without_session = 0
     if sessions is not None:
         if "session" not in rows:
             raise ValueError("the input has no session column, so --sessions cannot select from it")
+        without_session = int(rows["session"].isna().sum())
         rows = rows[rows["session"].isin(sorted(sessions)).fillna(False).to_numpy(dtype=bool)]
     if rows.empty:
         raise ValueError("no labelled record to count" + (" in the sessions chosen" if sessions else ""))
@@ -467,7 +471,7 @@ def count_report(rows: pd.DataFrame, gold: pd.DataFrame, system: dict, sessions=
                                    "channels": {c: {"tpr": round(float(t), 4), "fpr": round(float(f), 4)}
                                                 for c, (t, f) in zip(CHANNELS, rates["channels"][0])}}},
         "selection": {"sessions": _describe(sessions), "export_rows": len(rows),
-                      "distinct_texts": int(rows["text"].nunique())},
+                      "distinct_texts": int(rows["text"].nunique()), "without_session": without_session},
         "total": total,
         "breakdowns": breakdowns,
         "tagged_profile": tagged_profile(rows),
