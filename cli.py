@@ -159,7 +159,7 @@ def train(
         = "baseline",
     output: Annotated[Optional[Path], typer.Option(
         help="Model folder to write. Default: models/baseline-tfidf or models/transformer-minilm "
-             "(the shipped models).", show_default=False)] = None,
+             "(the shipped models, rebuilt; only with the default recipe).", show_default=False)] = None,
     sources: Annotated[str, typer.Option(help="Training labels: silver, weak, or both (comma-separated).")]
         = "silver,weak",
     base_model: Annotated[Optional[Path], typer.Option(
@@ -183,9 +183,16 @@ def train(
     chosen = tuple(s.strip() for s in sources.split(",") if s.strip())
     if not chosen or set(chosen) - {"silver", "weak"}:
         raise typer.BadParameter("use silver, weak or silver,weak", param_hint="--sources")
-    output = output or MODELS_DIR / ("baseline-tfidf" if kind == "baseline" else "transformer-minilm")
     if cue_weight is not None and kind != "baseline":
         raise typer.BadParameter("only the baseline has cue features", param_hint="--cue-weight")
+    variant = [option for option, given in (("--sources", set(chosen) != {"silver", "weak"}),
+                                            ("--with-reviews", with_reviews), ("--cue-weight", cue_weight is not None),
+                                            ("--base-model", base_model)) if given]
+    if output is None and variant:
+        raise typer.BadParameter(f"with {', '.join(variant)} the model is a variant: give it its own --output folder "
+                                 "(the shipped model in models/ is only ever the default recipe)",
+                                 param_hint="--output")
+    output = output or MODELS_DIR / ("baseline-tfidf" if kind == "baseline" else "transformer-minilm")
     model = train_and_save(_data(data), output, kind, chosen, base_model, with_reviews, cue_weight,
                            progress=lambda m: errors.print(f"[dim]{m}[/]"))
     gold = model.card["gold_dev"]["weighted"][model.name]

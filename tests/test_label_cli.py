@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from upr_elect.classifier.inference import MODELS_DIR
 from upr_elect.cli import EXAMPLE, app
 from builders import fixture_model
 
@@ -201,6 +202,15 @@ def test_folder_with_other_columns_names_the_input(model_dir, tmp_path):
     assert f"b.csv: has other columns than {folder}/a.csv, the first input (differing: country, region)" in (
         " ".join(result.output.split()))
     assert not (tmp_path / "out.csv").exists()
+
+
+def test_a_training_variant_is_never_written_over_the_shipped_model():
+    shipped = (MODELS_DIR / "baseline-tfidf" / "card.json").read_bytes()
+    result = runner.invoke(app, ["train", "--sources", "silver", "--cue-weight", "0.1"])
+    assert result.exit_code == 2
+    assert "with --sources, --cue-weight the model is a variant: give it its own --output folder" in (
+        " ".join(result.output.replace("│", " ").split()))
+    assert (MODELS_DIR / "baseline-tfidf" / "card.json").read_bytes() == shipped
 
 
 def test_a_bad_option_combination_is_a_usage_error_not_an_unexpected_one():

@@ -114,14 +114,19 @@ def train_and_save(data: SharedData, output: Path, kind: str = "baseline", sourc
         ``reviews`` does not exist.
     """
     output = Path(output)
+    say = progress or (lambda m: None)
     table = training_table(data, sources)
     if reviews is not None:
         from ..data.loaders import InputError
+        from ..data.outputs import plural
         from ..data.review_store import ReviewStore, merge_reviews
 
         if not Path(reviews).is_file():
             raise InputError(reviews, "no such review store")
-        table = merge_reviews(table, ReviewStore(reviews).decisions(), held_out=data.gold["text"])
+        decisions = ReviewStore(reviews).decisions()
+        table = merge_reviews(table, decisions, held_out=data.gold["text"])
+        say(f"{reviews}: {plural(len(decisions), 'review decision')}; {int((table['source'] == 'review').sum()):,} "
+            "texts take their reviewed label (gold texts are never trained on)")
     if kind == "baseline":
         hyperparameters = {} if cue_weight is None else {"cue_weight": cue_weight}
         model = fit_model(table, make_baseline(output.name, **hyperparameters), progress=progress)
@@ -133,7 +138,6 @@ def train_and_save(data: SharedData, output: Path, kind: str = "baseline", sourc
         model = finetune(table, base_model, name=output.name, progress=progress)
         extra = {"base_model": {"folder": f"{base_model.parent.name}/{base_model.name}",
                                 **base_model_facts(base_model)}}
-    say = progress or (lambda m: None)
     created = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     split = model.training_info.pop("split")
     card = {
