@@ -546,6 +546,14 @@ def suggest(
         raise typer.BadParameter(str(err)) from None
     csv_path, jsonl_path = write_suggestions(suggestions, output)
     qualifying = suggestions.attrs["qualifying"]
+    if not qualifying:
+        why = "; ".join(suggestions.attrs["unmatched"]) or (
+            f"no record without the Elections tag is labelled {relevance or 'direct or indirect'} with "
+            f"p_direct + p_indirect ≥ {min_probability}" + (" among those the filters keep"
+                                                             if session or state or channel else ""))
+        console.print(f"no suggestion: {why}; written {csv_path} and {jsonl_path} with the header only",
+                      highlight=False)
+        return
     more = "; raise --top to write more" if qualifying > len(suggestions) else ""
     table = Table(title=f"top {min(10, len(suggestions))} of {plural(qualifying, 'qualifying suggestion')} "
                         f"({len(suggestions):,} written{more}; evidence from "

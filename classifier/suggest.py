@@ -14,6 +14,7 @@ of ``upr-elect label`` as it is, or labels raw inputs in memory chunk by chunk.
 
 from __future__ import annotations
 
+import difflib
 import json
 import warnings
 from dataclasses import dataclass
@@ -271,7 +272,9 @@ def suggest(labelled: Labelled, top: int = 50, min_probability: float = 0.5, ses
         ``session``, ``state_under_review``, ``recommending_state``, ``issues``, ``n_rows``,
         ``model``, then the empty review columns ``decision``, ``reviewer``, ``comment``.
         Columns the input lacks (session, States, issues) are empty. ``attrs["qualifying"]``
-        is the number of distinct texts that passed the filters, before ``top`` cut them.
+        is the number of distinct texts that passed the filters, before ``top`` cut them;
+        ``attrs["unmatched"]`` says which session or State filter matches no record of the
+        input at all (a State's close spellings suggested).
 
     Raises
     ------
@@ -289,17 +292,28 @@ def suggest(labelled: Labelled, top: int = 50, min_probability: float = 0.5, ses
     keep = frame["relevance"].isin(wanted) & (p_relevant >= min_probability)
     if labelled.tags_column is not None:
         keep &= ~frame[labelled.tags_column].map(lambda v: is_election_tagged(split_tags(v)))
+    unmatched = []
     if sessions is not None:
         if "session" not in frame:
             raise ValueError("the input has no session column, so --session cannot filter it")
-        keep &= frame["session"].isin(sorted(sessions)).fillna(False)
+        in_sessions = frame["session"].isin(sorted(sessions)).fillna(False)
+        if not in_sessions.any():
+            present = frame["session"].dropna()
+            unmatched.append(f"no record is of the sessions chosen (the input's run from {present.min()} to "
+                             f"{present.max()})" if len(present) else "no record has a session")
+        keep &= in_sessions
     if state is not None:
         columns = [c for c in ("state_under_review", "recommending_state") if c in frame]
         if not columns:
             raise ValueError("the input has no State columns, so --state cannot filter it")
+        names = [frame[c].astype(str).str.strip() for c in columns]
         wanted = state.strip().casefold()
-        keep &= np.logical_or.reduce([frame[c].astype(str).str.strip().str.casefold() == wanted
-                                      for c in columns])
+        of_state = np.logical_or.reduce([n.str.casefold() == wanted for n in names])
+        if not of_state.any():
+            close = difflib.get_close_matches(state.strip(), sorted(set().union(*map(set, names))), n=3)
+            unmatched.append(f"no record names the State {state!r}" + (f" (did you mean {', '.join(close)}?)"
+                                                                      if close else ""))
+        keep &= of_state
     if channel is not None:
         keep &= frame["channels"].map(lambda c: channel in c)
     rows = frame[keep.to_numpy(dtype=bool)].assign(p_relevant=p_relevant[keep].round(4),
@@ -330,6 +344,7 @@ def suggest(labelled: Labelled, top: int = 50, min_probability: float = 0.5, ses
     for column in REVIEW_COLUMNS:
         out[column] = ""
     out.attrs["qualifying"] = qualifying
+    out.attrs["unmatched"] = unmatched
     return out
 
 

@@ -249,6 +249,20 @@ def test_suggest_title_counts_every_qualifying_text_and_the_hint_names_the_revie
     assert "and reviewer with your name" in output and "--reviewer NAME" in output
 
 
+@pytest.mark.parametrize("options, message", [
+    (["--state", "Arcadai"], "no suggestion: no record names the State 'Arcadai' (did you mean Arcadia"),
+    (["--session", "30"], "no suggestion: no record is of the sessions chosen (the input's run from 1 to 14)"),
+    (["--min-probability", "1"], "no suggestion: no record without the Elections tag is labelled direct or "
+                                 "indirect with p_direct + p_indirect ≥ 1.0;"),
+])
+def test_suggest_says_why_nothing_matched(labelled_file, tmp_path, options, message):
+    path, model_dir = labelled_file
+    result = run("suggest", path, "-o", tmp_path / "s.csv", "--model", model_dir, *options)
+    assert result.exit_code == 0, result.output
+    assert message in " ".join(result.output.split())
+    assert len(pd.read_csv(tmp_path / "s.csv")) == 0
+
+
 def test_suggest_runs_again_with_its_outputs_inside_the_input_folder(labelled_file, tmp_path):
     path, model_dir = labelled_file
     folder = tmp_path / "work"
