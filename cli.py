@@ -128,6 +128,9 @@ def label(
 
     inputs = inputs or [EXAMPLE]
     check_output(output, inputs, what="labels")
+    if not resume and Path(f"{output}.partial.json").is_file():
+        errors.print(f"[yellow]note:[/] {output}.partial.json shows an interrupted run of this output; starting "
+                     "over (stop now and add --resume to continue it instead)", highlight=False)
     loaded = load_model(model)
     if int8:
         if not hasattr(loaded, "quantize"):

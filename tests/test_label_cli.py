@@ -150,6 +150,17 @@ def test_resume_after_kill_gives_the_same_file(model_dir, tmp_path):
     assert not checkpoint.exists()
 
 
+def test_an_interrupted_run_left_behind_is_named_when_starting_over(model_dir, tmp_path):
+    out = tmp_path / "out.csv"
+    (tmp_path / "out.csv.partial").write_text("rec_id\n")
+    (tmp_path / "out.csv.partial.json").write_text("{}")
+    result = label(EXAMPLE, "-o", out, "--model", model_dir)
+    assert result.exit_code == 0, result.output
+    assert "out.csv.partial.json shows an interrupted run of this output; starting over (stop now and add " \
+           "--resume" in " ".join(result.output.split())
+    assert len(pd.read_csv(out)) == 20 and not (tmp_path / "out.csv.partial.json").exists()
+
+
 def test_resume_refuses_another_job(model_dir, tmp_path):
     out = tmp_path / "out.csv"
     result = label(EXAMPLE, "-o", out, "--model", model_dir, "--resume")
