@@ -279,7 +279,9 @@ def _check_utf8(path: Path, encoding: str, fmt: str = "csv") -> None:
                                        "with --encoding (e.g. cp1252)", number, "line") from None
 
 
-def _sniff_separator(path: Path, encoding: str) -> str:
+def sniff_separator(path: Path, encoding: str = "utf-8-sig") -> str:
+    """The separator of a delimited text file: whichever of ``,`` ``;`` tab ``|`` its header
+    line holds most (``,`` when none; a spreadsheet saved in a European locale uses ``;``)."""
     with open(path, encoding=encoding, newline="") as fh:
         header = fh.readline()
     counts = {sep: header.count(sep) for sep in (",", ";", "\t", "|")}
@@ -290,7 +292,7 @@ def _sniff_separator(path: Path, encoding: str) -> str:
 def _csv_chunks(path: Path, sep: str | None, encoding: str, chunk_rows: int, names=None,
                 fmt: str = "csv") -> Iterator[pd.DataFrame]:
     _check_utf8(path, encoding, fmt)
-    sep = sep or _sniff_separator(path, encoding)
+    sep = sep or sniff_separator(path, encoding)
     try:
         # Blank lines of a generic table are kept (an empty cell of a one-column file is a
         # record, flagged later); the export's are not records.

@@ -36,7 +36,7 @@ import pandas as pd
 import platformdirs
 
 from ..classifier.labels import CHANNELS, cycle_of_session
-from .loaders import InputError
+from .loaders import InputError, sniff_separator
 
 REVIEW_COLUMNS = ("decision", "reviewer", "comment")
 """Columns a reviewer fills in; a suggestion file has them empty."""
@@ -145,7 +145,7 @@ def _read_table(path: Path) -> pd.DataFrame:
         raise InputError(path, "is empty (not even a header); review the file that `upr-elect suggest` "
                                "wrote, keeping its header")
     if suffix == ".csv":
-        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        return pd.read_csv(path, sep=sniff_separator(path), dtype=str, keep_default_na=False, encoding="utf-8-sig")
     if suffix == ".xlsx":
         return pd.read_excel(path, dtype=str, engine="openpyxl").fillna("")
     if suffix == ".jsonl":

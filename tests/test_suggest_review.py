@@ -104,12 +104,12 @@ def test_parse_decision_vocabulary():
             parse_decision(bad, "direct", [])
 
 
-def reviewed_copy(csv_path, target, decisions: dict, reviewer="ana", comment=""):
+def reviewed_copy(csv_path, target, decisions: dict, reviewer="ana", comment="", sep=","):
     """Fill decisions like a reviewer would in a spreadsheet, saving next to the JSONL."""
     frame = pd.read_csv(csv_path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     for rank, decision in decisions.items():
         frame.loc[frame["rank"] == str(rank), ["decision", "reviewer", "comment"]] = [decision, reviewer, comment]
-    frame.to_csv(target, index=False)
+    frame.to_csv(target, index=False, sep=sep)
     return target
 
 
@@ -148,6 +148,10 @@ def test_store_is_append_only_and_the_latest_decision_wins(labelled, tmp_path):
     assert store.add(first, "a.csv") == (0, 1)  # re-reviewing an old file revives nothing
     latest = store.decisions()
     assert latest[["decision", "reviewer", "relevance"]].values.tolist() == [["reject", "ben", "none"]]
+    # a spreadsheet in a European locale saves the CSV with ";"
+    third = read_reviewed(reviewed_copy(csv_path, tmp_path / "c.csv", {1: "indirect"}, reviewer="eva", sep=";"),
+                          jsonl_path)
+    assert third[["decision", "reviewer"]].values.tolist() == [["indirect", "eva"]]
     assert len(store.decisions(latest=False)) == 2
     with sqlite3.connect(store.path) as db, pytest.raises(sqlite3.DatabaseError, match="append-only"):
         db.execute("DELETE FROM decisions")
