@@ -293,6 +293,8 @@ def _csv_chunks(path: Path, sep: str | None, encoding: str, chunk_rows: int, nam
                 fmt: str = "csv") -> Iterator[pd.DataFrame]:
     _check_utf8(path, encoding, fmt)
     sep = sep or sniff_separator(path, encoding)
+    if names is None:
+        _warn_duplicate_header(path, encoding, sep)
     try:
         # Blank lines of a generic table are kept (an empty cell of a one-column file is a
         # record, flagged later); the export's are not records.
@@ -311,6 +313,19 @@ def _csv_chunks(path: Path, sep: str | None, encoding: str, chunk_rows: int, nam
         raise InputError(path, "is empty (no header row)") from None
     except (pd.errors.ParserError, pd.errors.ParserWarning) as err:
         raise _table_error(path, str(err), sep) from None
+
+
+def _warn_duplicate_header(path: Path, encoding: str, sep: str) -> None:
+    """Warn about header names given twice: pandas keeps both columns but renames the later
+    ones ``name.1``, ``name.2``, and only the first is taken as the text or tags column."""
+    with open(path, encoding=encoding, newline="") as fh:
+        header = next(csv.reader(fh, delimiter=sep), [])
+    twice = {name: n for name, n in Counter(header).items() if n > 1 and name}
+    if twice:
+        renamed = ", ".join(f"'{name}' ({', '.join([name] + [f'{name}.{i}' for i in range(1, n)])})"
+                            for name, n in twice.items())
+        warnings.warn(InputWarning(f"{path}: the header names {renamed} more than once; the columns are kept "
+                                   "in order under these names, and the first is the one read as text or tags"))
 
 
 def _table_error(path: Path, message: str, sep: str) -> InputError:

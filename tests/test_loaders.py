@@ -295,3 +295,16 @@ def test_a_blank_line_of_a_one_column_table_is_an_empty_record_not_a_dropped_one
         frame = pd.concat([c.frame for c in read_table(path)])
     assert frame["source_row"].tolist() == [1, 2, 3]
     assert frame["input_problem"].tolist() == ["", "empty text", ""]
+
+
+def test_a_header_naming_a_column_twice_warns_and_keeps_both(tmp_path):
+    path = tmp_path / "recs.csv"
+    path.write_text("text,country,text\nReform the electoral code,Arcadia,Réformer le code électoral\n",
+                    encoding="utf-8")
+    with pytest.warns(InputWarning) as caught:
+        frame = pd.concat([c.frame for c in read_table(path)])
+    assert messages(caught) == [
+        f"{path}: the header names 'text' (text, text.1) more than once; the columns are kept in order under "
+        "these names, and the first is the one read as text or tags"]
+    assert frame[["text", "country", "text.1"]].values.tolist() == [
+        ["Reform the electoral code", "Arcadia", "Réformer le code électoral"]]
