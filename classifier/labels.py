@@ -29,10 +29,13 @@ ELECTIONS_TAG = "Elections"
 """UPR Info issue tag for election recommendations."""
 
 OHCHR_ELECTION_THEMES = re.compile(
-    r"participation in public affairs|right to vote", re.IGNORECASE
+    r"^D7\b|participation in public affairs|right to vote"
+    r"|affaires publiques|droit de vote|asuntos p[úu]blicos|derecho (?:al|de) voto",
+    re.IGNORECASE,
 )
-"""OHCHR Universal Human Rights Index themes that mark a recommendation as election-related
-(theme D7 "Right to participation in public affairs and right to vote")."""
+"""OHCHR Universal Human Rights Index themes that mark a recommendation as election-related:
+theme D7 "Right to participation in public affairs and right to vote", by its code (the
+same in every language) or its name in English, French or Spanish."""
 
 STRATUM_KEYWORDS = re.compile(
     r"\b(?:elect(?:ion|ions|oral|ed)?|vot(?:e|es|ing|ers?)|ballots?|suffrage|polling"

@@ -265,3 +265,16 @@ def test_one_record_is_one_record(model_dir, tmp_path):
     assert result.exit_code == 0, result.output
     assert result.output.startswith("read 1 record, labelled 1 (")
     assert "; 0 untagged candidates →" in result.output
+
+
+@pytest.mark.parametrize("theme, tagged", [
+    ("D7 Right to participation in public affairs and right to vote", True),
+    ("D7 Droit de participer aux affaires publiques et droit de vote", True),
+    ("Derecho a participar en los asuntos públicos y derecho de voto", True),
+    ("D8 Rights related to name, identity, nationality", False),
+    ("Freedom of opinion and expression", False),
+])
+def test_the_ohchr_election_theme_is_known_by_its_code_and_its_names(theme, tagged):
+    from upr_elect.classifier.batch import is_election_tagged
+
+    assert is_election_tagged([theme]) is tagged
