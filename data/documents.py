@@ -20,13 +20,14 @@ from __future__ import annotations
 
 import csv
 import re
+import warnings
 import zipfile
 from collections import Counter
 from pathlib import Path
 
 import pandas as pd
 
-from .loaders import InputError, guess_language
+from .loaders import InputError, InputWarning, guess_language
 
 DOCUMENT_FORMATS = ("ohchr-thematic", "ohchr-report", "uhri", "text")
 
@@ -577,7 +578,7 @@ def _read_report(path: Path, lines: list[tuple[int, str]], heading: str) -> list
 def _read_text(path: Path, head: bytes) -> list[dict]:
     if _decode_head(head) is None:
         raise InputError(path, f"is not a text file: its content is {_describe(head)}")
-    records = []
+    records, furniture = [], []
     with open(path, "rb") as fh:
         for number, raw in enumerate(fh, 1):
             try:
@@ -585,8 +586,14 @@ def _read_text(path: Path, head: bytes) -> list[dict]:
             except UnicodeDecodeError as err:
                 raise InputError(path, f"byte 0x{raw[err.start]:02x} is not valid UTF-8; "
                                        "save the file as UTF-8", number, "line") from None
-            if line.strip():
+            if PAGE_EDGE.match(line.strip()) and not line.strip().isdigit():
+                furniture.append(number)
+            elif line.strip():
                 records.append({**_recommendation(line), "source_page": str(number)})
+    if furniture:
+        warnings.warn(InputWarning(
+            f"{path}: {len(furniture):,} line{'s' if len(furniture) > 1 else ''} left out as page headers or footers "
+            f"copied from a document (a document symbol, GE number or 'Page N of M' alone; first: line {furniture[0]})"))
     return records
 
 

@@ -376,6 +376,20 @@ def test_text_file_and_spanish(tmp_path):
          "Perú", "3", "es"]]
 
 
+def test_page_furniture_pasted_into_a_text_file_is_left_out_with_a_warning(tmp_path):
+    path = tmp_path / "pasted.txt"
+    path.write_text("Hold free and fair elections (Chile);\nGE.20-04512\nA/HRC/43/15\n12\n"
+                    "Protect journalists during campaigns (Peru)\nPage 3 of 10\n", encoding="utf-8")
+    with pytest.warns(UserWarning) as caught:
+        frame = read_document(path, "text")
+    assert [str(w.message) for w in caught] == [
+        f"{path}: 3 lines left out as page headers or footers copied from a document (a document symbol, "
+        "GE number or 'Page N of M' alone; first: line 2)"]
+    # the page number stays a record, flagged by the loader as a text without a letter
+    assert frame[["text", "source_page"]].values.tolist() == [
+        ["Hold free and fair elections", "1"], ["12", "4"], ["Protect journalists during campaigns", "5"]]
+
+
 def test_tables_and_json_are_not_documents(tmp_path):
     table = tmp_path / "table.txt"
     table.write_text("text,issues\nHold free elections,Elections\nFree the press,Media\n")
