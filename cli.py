@@ -380,7 +380,7 @@ def count(
 ):
     """Estimate how many recommendations affect elections (directly, indirectly), corrected for
     the model's errors, with 95 % intervals, in export rows and distinct texts; beside the
-    Elections-tagged count, broken down by cycle, session, regional group, response, action and
+    Elections-tagged count, broken down by cycle, session, regional group, response or position, action and
     channel. Writes a JSON file and an HTML report."""
     from .classifier.batch import model_tag
     from .classifier.suggest import read_labelled

@@ -437,3 +437,18 @@ def test_count_names_rows_without_session_or_tags_and_shows_channel_model_labels
     assert written["selection"]["export_rows"] == len(frame) - 2
     assert "rows without tags" in output and written["breakdowns"]["cycle"]["2"]["export_rows"]["without_tags"] == 3
     assert "rows: model" in output and "Each channel is corrected on its own" in output
+
+
+def test_count_breaks_an_ohchr_documents_position_down(fixture_run, tmp_path):
+    root, model_dir, export, labelled, gold = fixture_run
+    frame = pd.read_csv(labelled, dtype=str, keep_default_na=False).rename(columns={"response": "position"})
+    frame.to_csv(tmp_path / "labels.csv", index=False)  # as `label` writes an OHCHR document's rows
+    out = tmp_path / "c.json"
+    result = run("count", tmp_path / "labels.csv", "--model", model_dir, "--gold", gold, "-o", out,
+                 "--report", tmp_path / "c.html", "--bootstrap", 100)
+    assert result.exit_code == 0, result.output
+    by_position = json.loads(out.read_text(encoding="utf-8"))["breakdowns"]["position"]
+    assert {k: v["export_rows"]["records"] for k, v in by_position.items()} == \
+        frame["position"].value_counts().to_dict()
+    assert "by position of the State under Review" in result.output
+    assert "<h3>position</h3>" in (tmp_path / "c.html").read_text(encoding="utf-8")

@@ -52,6 +52,7 @@ BREAKDOWNS = {
     "sur_regional_group": "UN regional group of the State under Review",
     "rs_regional_group": "UN regional group of the recommending State",
     "response": "response of the State under Review",
+    "position": "position of the State under Review, as an OHCHR document gives it",
     "action": "UPR Info action category (1 minimal – 5 specific)",
 }
 """Columns counts are broken down by (those the input has), with their descriptions."""

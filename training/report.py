@@ -306,7 +306,7 @@ def render_report(result: dict, path, title: str = "How many UPR recommendations
         parts.append(_absent("session", "By session", "session"))
     parts.append("<section id='response-action'><h2>By response and action category</h2>"
                  + "".join(f"<h3>{column}</h3>" + _breakdown_table(breakdowns[column])
-                           for column in ("response", "action") if column in breakdowns) + "</section>")
+                           for column in ("response", "position", "action") if column in breakdowns) + "</section>")
 
     profile = result["tagged_profile"]
     profile_rows = []
