@@ -163,11 +163,17 @@ def read_document(path: Path, fmt: str) -> pd.DataFrame:
         else as the document says), ``themes``, ``affected_persons``, ``sdgs`` ("; "-joined),
         ``state_under_review``, ``session``, ``document`` (file name; the UHRI document
         symbol), ``source_page`` (PDF page, DOCX table row, DOCX paragraph of a report,
-        text line, UHRI data row), ``language`` ("en", "fr", "es", "ru", "ar", "zh").
+        text line (a text file's lines that are only page furniture are left out), UHRI data row), ``language`` ("en", "fr", "es", "ru", "ar", "zh").
         UHRI exports keep their other columns after these (a name clashing with one of
         these gets the prefix ``input_``), and every data row, one with an empty annotation
         too (its ``text`` is empty; the loader flags it), so rows are neither lost nor
         renumbered.
+
+    Warns
+    -----
+    InputWarning
+        A text file's lines left out as page headers or footers (a document symbol, GE
+        number or "Page N of M" alone on a line), counted, with the first line number.
 
     Raises
     ------
