@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from ..data.loaders import TAGS_COLUMN_NAMES, TEXT_COLUMN_NAMES, InputError, InputWarning, input_files, \
-    read_tables, split_tags
+    read_tables, split_tags, table_columns
 from ..data.outputs import OutputError
 from ..data.review_store import REVIEW_COLUMNS
 from .batch import LABEL_COLUMNS, is_election_tagged, label_chunk, model_tag
@@ -57,24 +57,6 @@ class Labelled:
     text_column: str
     tags_column: str | None
     model: object
-
-
-def _columns_of(path: Path) -> list[str]:
-    """Column names of a CSV / JSONL / Parquet table without reading it all; [] otherwise."""
-    suffix = path.suffix.lower()
-    try:
-        if suffix == ".csv":
-            return list(pd.read_csv(path, nrows=0, encoding="utf-8-sig").columns)
-        if suffix == ".jsonl":
-            with open(path, encoding="utf-8") as fh:
-                return list(json.loads(fh.readline() or "{}"))
-        if suffix == ".parquet":
-            import pyarrow.parquet as pq
-
-            return pq.read_schema(path).names
-    except Exception:  # not a table of ours: read_tables reports the real problem
-        return []
-    return []
 
 
 def _read_labelled_file(path: Path) -> pd.DataFrame:
@@ -164,7 +146,7 @@ def read_labelled(inputs, model: str | None = None, outputs=(), **read_options) 
         reproduce their stored probabilities (checked on 200 records).
     """
     files = input_files(inputs, outputs)
-    labelled = [set(LABEL_COLUMNS) <= set(_columns_of(f)) for f in files]
+    labelled = [set(LABEL_COLUMNS) <= set(table_columns(f)) for f in files]
     if any(labelled) and not all(labelled):
         raw = files[labelled.index(False)]
         raise InputError(raw, "is not labelled while other inputs are: give either files written by "

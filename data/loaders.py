@@ -59,6 +59,9 @@ INPUT_SUFFIXES = (".csv", ".tsv", ".tab", ".txt", ".jsonl", ".json", ".parquet",
 """Extensions of the files read from a folder (:func:`input_files`); others are skipped."""
 
 REJECTS_SUFFIX = ".rejects.csv"
+CHECKPOINT_SUFFIX = ".partial.json"
+"""Suffixes ``label`` adds to its output's name: the rejects list and an interrupted run's
+checkpoint. Files so named in a folder are never read as inputs."""
 """Ending of the list of rows ``label`` could not label, written beside its output
 (``OUT.rejects.csv``); such a file in an input folder is not read as input."""
 
@@ -601,6 +604,45 @@ def _upr_info_fields(path: Path, encoding: str) -> Iterator[tuple[int, int]]:
             return
 
 
+def table_columns(path) -> list[str]:
+    """Column names of a CSV / JSONL / Parquet table without reading it all; [] for other
+    files and for files that cannot be read (reading them reports the real problem)."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".csv":
+            return list(pd.read_csv(path, nrows=0, encoding="utf-8-sig").columns)
+        if suffix in (".jsonl", ".json"):
+            with open(path, encoding="utf-8") as fh:
+                first = json.loads(fh.readline() or "{}")
+            return list(first) if isinstance(first, dict) else []
+        if suffix == ".parquet":
+            import pyarrow.parquet as pq
+
+            return pq.read_schema(path).names
+    except Exception:
+        return []
+    return []
+
+
+def written_by_this_tool(path) -> bool:
+    """Whether ``path`` looks like an output of this tool rather than a user's input: an empty
+    file, a table whose columns include ``rec_id`` and ``model`` (``label``, ``suggest``), a
+    JSON document with an ``input`` and a ``method`` section (``count``) or an HTML report."""
+    path = Path(path)
+    if path.stat().st_size == 0 or path.suffix.lower() == ".html":
+        return True
+    if {"rec_id", "model"} <= set(table_columns(path)):
+        return True
+    if path.suffix.lower() == ".json" and path.stat().st_size < 10_000_000:
+        try:
+            document = json.loads(path.read_text(encoding="utf-8"))
+        except (ValueError, UnicodeDecodeError):
+            return False
+        return isinstance(document, dict) and {"input", "method"} <= set(document)
+    return False
+
+
 def input_files(paths, outputs=()) -> list[Path]:
     """Expand folders to the input files directly in them, in file-name order.
 
@@ -609,10 +651,11 @@ def input_files(paths, outputs=()) -> list[Path]:
     :data:`INPUT_SUFFIXES` (a README, say) are skipped, listed in one warning. Hidden files
     and Office lock files (``~$…``) are ignored. A file named on its own is read whatever its
     extension. Paths keep the form they were given in (``folder/file``), so messages and
-    ``source_file`` name them so. A file in a folder that is one of ``outputs`` (the
-    command's own outputs, from an earlier run of it) is skipped with a warning, so the same
-    command can be run again; so is a rejects list of any earlier ``label`` run
-    (:data:`REJECTS_SUFFIX`).
+    ``source_file`` name them so. A file in a folder that is one of ``outputs`` and was
+    written by this tool (:func:`written_by_this_tool`: an earlier run's output) is skipped with
+    a warning, so the same command can be run again; one that was not stays an input (the
+    command then refuses to overwrite it). So is skipped a rejects list or the checkpoint of an
+    interrupted run of any ``label`` job (:data:`REJECTS_SUFFIX`, :data:`CHECKPOINT_SUFFIX`).
 
     Warns
     -----
@@ -629,13 +672,14 @@ def input_files(paths, outputs=()) -> list[Path]:
     for path in map(Path, paths):
         if path.is_dir():
             entries = sorted(p for p in path.iterdir() if not p.name.startswith((".", "~$")))
-            for own in [p for p in entries if p.resolve() in written]:
+            for own in [p for p in entries if p.resolve() in written and written_by_this_tool(p)]:
                 warnings.warn(InputWarning(f"{path}: {own.name} not read: it is this command's output"))
                 entries.remove(own)
-            for rejects in [p for p in entries if p.name.lower().endswith(REJECTS_SUFFIX)]:
-                warnings.warn(InputWarning(f"{path}: {rejects.name} not read: it lists the rejects of "
-                                           "an earlier label run"))
-                entries.remove(rejects)
+            for kept, why in ((REJECTS_SUFFIX, "it lists the rejects of an earlier label run"),
+                              (CHECKPOINT_SUFFIX, "it is the checkpoint of an interrupted label run")):
+                for other in [p for p in entries if p.name.lower().endswith(kept)]:
+                    warnings.warn(InputWarning(f"{path}: {other.name} not read: {why}"))
+                    entries.remove(other)
             found = [p for p in entries if p.is_file() and p.suffix.lower() in INPUT_SUFFIXES]
             folders = [p.name for p in entries if p.is_dir()]
             others = [p.name for p in entries if p.is_file() and p not in found]

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .loaders import InputWarning, input_files
+from .loaders import CHECKPOINT_SUFFIX, InputWarning, input_files
 
 OUTPUT_FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".parquet": "parquet"}
 
@@ -133,7 +133,7 @@ class AtomicTableWriter:
         self.path = Path(path)
         self.fmt = output_format(self.path)
         self.partial = self.path.with_name(self.path.name + ".partial")
-        self.checkpoint = self.path.with_name(self.path.name + ".partial.json")
+        self.checkpoint = self.path.with_name(self.path.name + CHECKPOINT_SUFFIX)
         self.job = job or {}
         self.columns = None
         self._parquet = None

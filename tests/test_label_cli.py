@@ -203,6 +203,47 @@ def test_the_same_command_runs_again_with_its_output_inside_the_input_folder(mod
         " ".join(third.output.split()))
 
 
+def test_a_real_input_named_as_the_output_inside_its_folder_is_refused_not_overwritten(model_dir, tmp_path):
+    folder = tmp_path / "session"
+    folder.mkdir()
+    (folder / "1_recs.csv").write_text("text\nHold free elections\n")
+    mine = folder / "2_mydata.csv"
+    mine.write_text("text,session\nProtect journalists,30\n")
+    before = mine.read_bytes()
+    result = label(folder, "-o", mine, "--model", model_dir)
+    assert result.exit_code == 2
+    assert f"{mine}: is also an input; write the labels to another file" in " ".join(result.output.split())
+    assert mine.read_bytes() == before
+
+
+def test_an_interrupted_run_inside_the_input_folder_resumes(model_dir, tmp_path):
+    from upr_elect.classifier.batch import label_files
+    from upr_elect.classifier.inference import load_model
+
+    rows = pd.read_csv(EXAMPLE)
+    folder = tmp_path / "session"
+    folder.mkdir()
+    pd.concat([rows.assign(id=rows["id"] + f"-{k}") for k in range(5)]).to_csv(folder / "recs.csv", index=False)
+    model = load_model(model_dir)
+    label_files(model, [folder], tmp_path / "whole.csv", chunk_rows=20)
+    out = folder / "out.csv"
+    done = []
+
+    def interrupt(n):
+        done.append(n)
+        if len(done) == 2:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        label_files(model, [folder], out, on_chunk=interrupt, chunk_rows=20)
+    assert (folder / "out.csv.partial.json").is_file() and not out.exists()
+    summary = label_files(model, [folder], out, resume=True, chunk_rows=20)
+    assert summary.read == 100
+    assert any("out.csv.partial.json not read: it is the checkpoint of an interrupted label run" in str(w)
+               for w in summary.warnings), summary.warnings
+    assert out.read_bytes() == (tmp_path / "whole.csv").read_bytes()
+
+
 def test_folder_with_other_columns_names_the_input(model_dir, tmp_path):
     folder = tmp_path / "in"
     folder.mkdir()
