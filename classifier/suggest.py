@@ -59,6 +59,11 @@ class Labelled:
     model: object
 
 
+STATE_COLUMNS = ("state_under_review", "recommending_state", "recommending_states")
+"""Columns ``--state`` matches: UPR Info exports name one recommending State per row, OHCHR
+documents (:mod:`upr_elect.data.documents`) several, ``"; "``-joined."""
+
+
 def _read_labelled_file(path: Path) -> pd.DataFrame:
     fmt = path.suffix.lower()
     if fmt == ".csv":
@@ -237,8 +242,8 @@ def suggest(labelled: Labelled, top: int = 50, min_probability: float = 0.5, ses
     sessions : set of int, optional
         Keep records of these Working Group sessions.
     state : str, optional
-        Keep records whose State under Review or recommending State is this one
-        (case-insensitive).
+        Keep records whose State under Review or one of whose recommending States is this
+        one (case-insensitive; columns :data:`STATE_COLUMNS`).
     channel : str, optional
         Keep records whose predicted channels include this one.
     relevance : str, optional
@@ -251,7 +256,8 @@ def suggest(labelled: Labelled, top: int = 50, min_probability: float = 0.5, ses
     pandas.DataFrame of shape (n_suggestions, 16 + 3)
         ``rank``, ``rec_id``, ``text``, ``p_relevant``, ``relevance``, ``channels`` (list),
         ``evidence`` (list of n-grams), ``evidence_from``, ``p_direct``, ``p_indirect``,
-        ``session``, ``state_under_review``, ``recommending_state``, ``issues``, ``n_rows``,
+        ``session``, ``state_under_review``, ``recommending_state`` (an OHCHR document's
+        ``recommending_states``), ``issues``, ``n_rows``,
         ``model``, then the empty review columns ``decision``, ``reviewer``, ``comment``.
         Columns the input lacks (session, States, issues) are empty. ``attrs["qualifying"]``
         is the number of distinct texts that passed the filters, before ``top`` cut them;
@@ -285,14 +291,17 @@ def suggest(labelled: Labelled, top: int = 50, min_probability: float = 0.5, ses
                              f"{present.max()})" if len(present) else "no record has a session")
         keep &= in_sessions
     if state is not None:
-        columns = [c for c in ("state_under_review", "recommending_state") if c in frame]
+        columns = [c for c in STATE_COLUMNS if c in frame]
         if not columns:
             raise ValueError("the input has no State columns, so --state cannot filter it")
-        names = [frame[c].astype(str).str.strip() for c in columns]
+        names = [frame[c].fillna("").astype(str).map(lambda v: {n.strip() for n in v.split(";") if n.strip()})
+                 for c in columns]
         wanted = state.strip().casefold()
-        of_state = np.logical_or.reduce([n.str.casefold() == wanted for n in names])
+        of_state = np.logical_or.reduce([n.map(lambda ns: wanted in {x.casefold() for x in ns}).to_numpy()
+                                         for n in names])
         if not of_state.any():
-            close = difflib.get_close_matches(state.strip(), sorted(set().union(*map(set, names))), n=3)
+            every = set().union(*(set().union(*n) for n in names))
+            close = difflib.get_close_matches(state.strip(), sorted(every), n=3)
             unmatched.append(f"no record names the State {state!r}" + (f" (did you mean {', '.join(close)}?)"
                                                                       if close else ""))
         keep &= of_state
@@ -319,7 +328,8 @@ def suggest(labelled: Labelled, top: int = 50, min_probability: float = 0.5, ses
         "p_indirect": rows["p_indirect"].to_numpy(),
     })
     for column in ("session", "state_under_review", "recommending_state"):
-        out[column] = rows[column].to_numpy() if column in rows else None
+        source = column if column in rows else f"{column}s"  # OHCHR documents: recommending_states
+        out[column] = rows[source].to_numpy() if source in rows else None
     out["issues"] = rows[labelled.tags_column].to_numpy() if labelled.tags_column else None
     out["n_rows"] = rows["n_rows"].to_numpy()
     out["model"] = model_tag(labelled.model)

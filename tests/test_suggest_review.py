@@ -76,6 +76,23 @@ def test_suggest_ranks_untagged_relevant_texts_with_evidence(labelled):
         suggest(labelled, channel="elections")
 
 
+def test_state_filter_reads_the_several_recommending_states_of_ohchr_records(labelled, labelled_file, tmp_path):
+    relevant = labelled.frame.loc[labelled.frame["relevance"] != "none", "recommendation"].drop_duplicates()
+    texts = relevant.head(3).tolist()
+    document = pd.DataFrame({"paragraph": ["120.1", "120.2", "120.3"], "text": texts,
+                             "recommending_states": ["Borduria; Syldavia", "Syldavia", "Borduria"],
+                             "state_under_review": "Arcadia"})
+    path = tmp_path / "document.csv"
+    document.to_csv(path, index=False)
+    from_document = read_labelled([path], str(labelled_file[1]))
+    out = suggest(from_document, top=10, min_probability=0.0, state="syldavia")
+    assert sorted(out["text"]) == sorted(texts[:2])
+    assert set(out["recommending_state"]) == {"Borduria; Syldavia", "Syldavia"}
+    assert len(suggest(from_document, top=10, min_probability=0.0, state="Arcadia")) == 3
+    unmatched = suggest(from_document, top=10, min_probability=0.0, state="Syldvia").attrs["unmatched"]
+    assert unmatched == ["no record names the State 'Syldvia' (did you mean Syldavia?)"]
+
+
 def test_models_without_evidence_borrow_the_baselines_and_say_so(labelled, monkeypatch):
     class NoEvidence:
         def __init__(self, model):
