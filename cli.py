@@ -89,6 +89,16 @@ def _data(path: Optional[Path]):
     return SharedData(path).require()
 
 
+def _separator(value: Optional[str]) -> Optional[str]:
+    """--sep as the one character pandas needs: 'tab' and a typed backslash-t mean a tab."""
+    if value is None:
+        return None
+    value = "\t" if value.lower() in ("tab", "\\t") else value
+    if len(value) != 1:
+        raise typer.BadParameter(f"{value!r} is not one character: give e.g. ',', ';', '|' or tab", param_hint="--sep")
+    return value
+
+
 @app.command()
 @guarded
 def label(
@@ -108,8 +118,9 @@ def label(
     tags_column: Annotated[Optional[str], typer.Option(
         help="Issue-tag column (comma-separated tags); without one, untagged_candidate is empty.",
         show_default=False)] = None,
-    sep: Annotated[Optional[str], typer.Option(help="CSV separator (sniffed from the header otherwise).",
-                                               show_default=False)] = None,
+    sep: Annotated[Optional[str], typer.Option(
+        help="CSV separator, one character ('tab' or '\\t' for a tab); sniffed from the header otherwise.",
+        callback=_separator, show_default=False)] = None,
     encoding: Annotated[str, typer.Option(help="Encoding of CSV / JSONL input.")] = "utf-8-sig",
     chunk_size: Annotated[int, typer.Option(min=1, help="Records read, labelled and written at a time.")]
         = 5000,

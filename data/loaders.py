@@ -315,7 +315,7 @@ def _csv_chunks(path: Path, sep: str | None, encoding: str, chunk_rows: int, nam
     except pd.errors.EmptyDataError:
         raise InputError(path, "is empty (no header row)") from None
     except (pd.errors.ParserError, pd.errors.ParserWarning) as err:
-        raise _table_error(path, str(err), sep) from None
+        raise table_error(path, str(err), sep) from None
 
 
 def _warn_duplicate_header(path: Path, encoding: str, sep: str) -> None:
@@ -331,7 +331,7 @@ def _warn_duplicate_header(path: Path, encoding: str, sep: str) -> None:
                                    "in order under these names, and the first is the one read as text or tags"))
 
 
-def _table_error(path: Path, message: str, sep: str) -> InputError:
+def table_error(path: Path, message: str, sep: str) -> InputError:
     """pandas' CSV parser message told in the file's own terms: the physical line (the header
     is line 1) and what to do."""
     quote = f"a {sep!r} inside an unquoted text? put such texts in double quotes"

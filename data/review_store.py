@@ -29,6 +29,7 @@ import datetime as dt
 import json
 import re
 import sqlite3
+import zipfile
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -36,7 +37,7 @@ import pandas as pd
 import platformdirs
 
 from ..classifier.labels import CHANNELS, cycle_of_session
-from .loaders import InputError, sniff_separator
+from .loaders import InputError, sniff_separator, table_error
 
 REVIEW_COLUMNS = ("decision", "reviewer", "comment")
 """Columns a reviewer fills in; a suggestion file has them empty."""
@@ -145,11 +146,21 @@ def _read_table(path: Path) -> pd.DataFrame:
         raise InputError(path, "is empty (not even a header); review the file that `upr-elect suggest` "
                                "wrote, keeping its header")
     if suffix == ".csv":
-        return pd.read_csv(path, sep=sniff_separator(path), dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        sep = sniff_separator(path)
+        try:
+            return pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        except pd.errors.ParserError as err:
+            raise table_error(path, str(err), sep) from None
     if suffix == ".xlsx":
-        return pd.read_excel(path, dtype=str, engine="openpyxl").fillna("")
+        try:
+            return pd.read_excel(path, dtype=str, engine="openpyxl").fillna("")
+        except zipfile.BadZipFile:
+            raise InputError(path, "is not an XLSX workbook (save it from the spreadsheet as .xlsx)") from None
     if suffix == ".jsonl":
-        return pd.read_json(path, lines=True, dtype=False).astype(object).fillna("").astype(str)
+        try:
+            return pd.read_json(path, lines=True, dtype=False).astype(object).fillna("").astype(str)
+        except ValueError as err:
+            raise InputError(path, f"is not JSONL, one JSON object per line ({err})") from None
     raise InputError(path, "reviewed file must be .csv, .xlsx or .jsonl")
 
 

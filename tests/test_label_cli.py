@@ -244,6 +244,21 @@ def test_an_interrupted_run_inside_the_input_folder_resumes(model_dir, tmp_path)
     assert out.read_bytes() == (tmp_path / "whole.csv").read_bytes()
 
 
+@pytest.mark.parametrize("sep", ["tab", "\\t", "\t"])
+def test_a_tab_separator_can_be_typed(model_dir, tmp_path, sep):
+    source = tmp_path / "recs.txt"
+    source.write_text("text\tsession\nHold free elections\t30\nProtect journalists\t30\n")
+    result = label(source, "-o", tmp_path / "out.csv", "--model", model_dir, "--sep", sep)
+    assert result.exit_code == 0, result.output
+    assert pd.read_csv(tmp_path / "out.csv")["session"].tolist() == [30, 30]
+
+
+def test_a_separator_of_several_characters_is_refused(model_dir, tmp_path):
+    result = label(EXAMPLE, "-o", tmp_path / "out.csv", "--model", model_dir, "--sep", ";;")
+    assert result.exit_code == 2 and "unexpected" not in result.output
+    assert "';;' is not one character" in result.output
+
+
 def test_folder_with_other_columns_names_the_input(model_dir, tmp_path):
     folder = tmp_path / "in"
     folder.mkdir()

@@ -317,6 +317,13 @@ def test_review_names_a_bad_store_or_an_empty_file_and_counts_in_words(labelled,
     assert result.exit_code == 2 and "empty.csv: is empty (not even a header)" in result.output
     assert "unexpected" not in result.output
 
+    semicolons = reviewed_copy(csv_path, tmp_path / "semi.csv", {2: "DECISION"}, sep=";")
+    semicolons.write_text(semicolons.read_text().replace("DECISION", "channels:assembly;expression"))
+    result = run("review", semicolons, "--suggestions", jsonl_path, "--store", tmp_path / "r.sqlite")
+    assert result.exit_code == 2 and "unexpected" not in result.output
+    assert "semi.csv, line 3: has" in result.output and "put such texts in double quotes" in (
+        " ".join(result.output.split()))
+
     untouched = reviewed_copy(csv_path, tmp_path / "none.csv", {})
     result = run("review", untouched, "--suggestions", jsonl_path, "--store", tmp_path / "r.sqlite")
     assert result.exit_code == 0
