@@ -10,7 +10,9 @@ Four kinds of document are read (:data:`DOCUMENT_FORMATS`):
   sub-paragraphs ``NNN.M`` of the paragraphs that introduce recommendations are read; page
   headers, footers and footnotes (set smaller than the body text) are left out.
 - ``uhri``: an export of the Universal Human Rights Index (XLSX or CSV).
-- ``text``: plain text, one recommendation per non-empty line.
+- ``text``: plain text, one recommendation per non-empty line; a line that is only
+  ``(States)``, or, in a list whose first line has a paragraph number (``120.1``), a line
+  without one, continues the line before it (wrapped text), with a warning.
 
 Bad input raises :class:`~upr_elect.data.loaders.InputError` naming the file and the page,
 row or line.
@@ -63,6 +65,10 @@ NOT_A_STATE = re.compile(
 PAGE_EDGE = re.compile(r"^(?:\d{1,4}|[A-Z]{1,4}(?:/[\w.-]+)+|GE\.\d{2}-\d+.*|"
                        r"Page \d+ of \d+)$")
 """Lines that make page headers and footers: page numbers, document symbols, GE numbers."""
+
+STATES_LINE = re.compile(r"^\([^()]+\)[\s.;,]*$")
+"""A line that is only a parenthesised list of States, "(Chile, Peru);": the end of the
+recommendation on the line before it, wrapped."""
 
 REPORT_TITLE = re.compile(
     r"(?:Working\s+Group\s+on\s+the\s+Universal\s+Periodic\s+Review|Groupe\s+de\s+travail\s+"
@@ -584,23 +590,34 @@ def _read_report(path: Path, lines: list[tuple[int, str]], heading: str) -> list
 def _read_text(path: Path, head: bytes) -> list[dict]:
     if _decode_head(head) is None:
         raise InputError(path, f"is not a text file: its content is {_describe(head)}")
-    records, furniture = [], []
+    lines, furniture, joined, numbered = [], [], [], False
     with open(path, "rb") as fh:
         for number, raw in enumerate(fh, 1):
             try:
-                line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+                line = raw.decode("utf-8-sig" if number == 1 else "utf-8").strip()
             except UnicodeDecodeError as err:
                 raise InputError(path, f"byte 0x{raw[err.start]:02x} is not valid UTF-8; "
                                        "save the file as UTF-8", number, "line") from None
-            if PAGE_EDGE.match(line.strip()) and not line.strip().isdigit():
+            if PAGE_EDGE.match(line) and not line.isdigit():
                 furniture.append(number)
-            elif line.strip():
-                records.append({**_recommendation(line), "source_page": str(number)})
+            elif line:
+                numbered = numbered or (not lines and bool(PARAGRAPH.match(line)))
+                if lines and (STATES_LINE.match(line) or (numbered and not PARAGRAPH.match(line)
+                                                           and not line.isdigit())):
+                    lines[-1][1] += " " + line
+                    joined.append(number)
+                else:
+                    lines.append([number, line])
     if furniture:
         warnings.warn(InputWarning(
             f"{path}: {len(furniture):,} line{'s' if len(furniture) > 1 else ''} left out as page headers or footers "
             f"copied from a document (a document symbol, GE number or 'Page N of M' alone; first: line {furniture[0]})"))
-    return records
+    if joined:
+        warnings.warn(InputWarning(
+            f"{path}: {len(joined):,} line{'s' if len(joined) > 1 else ''} joined to the recommendation before "
+            f"{'them' if len(joined) > 1 else 'it'} as wrapped text (a line of States alone in parentheses, or "
+            f"a line without a paragraph number in a numbered list; first: line {joined[0]})"))
+    return [{**_recommendation(line), "source_page": str(number)} for number, line in lines]
 
 
 def _read_uhri(path: Path, head: bytes) -> pd.DataFrame:

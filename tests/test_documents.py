@@ -390,6 +390,25 @@ def test_page_furniture_pasted_into_a_text_file_is_left_out_with_a_warning(tmp_p
         ["Hold free and fair elections", "1"], ["12", "4"], ["Protect journalists during campaigns", "5"]]
 
 
+def test_wrapped_lines_of_a_text_file_are_joined_with_a_warning(tmp_path):
+    states_alone = tmp_path / "states.txt"
+    states_alone.write_text("Hold free and fair elections\n(Germany);\nProtect journalists (Peru)\n",
+                            encoding="utf-8")
+    with pytest.warns(UserWarning, match=r"1 line joined to the recommendation before it .* first: line 2"):
+        frame = read_document(states_alone, "text")
+    assert frame[["text", "recommending_states", "source_page"]].values.tolist() == [
+        ["Hold free and fair elections", "Germany", "1"], ["Protect journalists", "Peru", "3"]]
+
+    numbered = tmp_path / "numbered.txt"
+    numbered.write_text("120.1 Hold free and fair elections and ensure that\nall candidates can campaign "
+                        "(Chile);\n120.2 Protect journalists (Peru)\n", encoding="utf-8")
+    with pytest.warns(UserWarning, match=r"1 line joined .* first: line 2"):
+        frame = read_document(numbered, "text")
+    assert frame[["paragraph", "text", "recommending_states", "source_page"]].values.tolist() == [
+        ["120.1", "Hold free and fair elections and ensure that all candidates can campaign", "Chile", "1"],
+        ["120.2", "Protect journalists", "Peru", "3"]]
+
+
 def test_tables_and_json_are_not_documents(tmp_path):
     table = tmp_path / "table.txt"
     table.write_text("text,issues\nHold free elections,Elections\nFree the press,Media\n")
