@@ -89,6 +89,15 @@ def _data(path: Optional[Path]):
     return SharedData(path).require()
 
 
+def _one_of(choices):
+    """An option callback accepting one of ``choices`` in any case (a usage error otherwise)."""
+    def check(value: Optional[str]) -> Optional[str]:
+        if value is None or value.strip().lower() in choices:
+            return value and value.strip().lower()
+        raise typer.BadParameter(f"{value!r} is not one of {', '.join(choices)}")
+    return check
+
+
 def _separator(value: Optional[str]) -> Optional[str]:
     """--sep as the one character pandas needs: 'tab' and a typed backslash-t mean a tab."""
     if value is None:
@@ -536,8 +545,10 @@ def suggest(
     state: Annotated[Optional[str], typer.Option(
         help="Only recommendations made by or to this State.", show_default=False)] = None,
     channel: Annotated[Optional[str], typer.Option(
+        callback=_one_of(CHANNELS),
         help="Only recommendations with this predicted channel.", show_default=False)] = None,
     relevance: Annotated[Optional[str], typer.Option(
+        callback=_one_of(("direct", "indirect")),
         help="Only direct or only indirect recommendations.", show_default=False)] = None,
     fmt: FormatOption = None,
 ):

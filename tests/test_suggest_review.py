@@ -270,6 +270,20 @@ def test_suggest_title_counts_every_qualifying_text_and_the_hint_names_the_revie
     assert "and reviewer with your name" in output and "--reviewer NAME" in output
 
 
+def test_suggest_filters_take_any_case_and_refuse_unknown_names(labelled_file, labelled, tmp_path):
+    path, model_dir = labelled_file
+    result = run("suggest", path, "-o", tmp_path / "s.csv", "--model", model_dir, "--min-probability", 0,
+                 "--relevance", "Direct", "--channel", "ELECTORAL_PROCESS")
+    assert result.exit_code == 0, result.output
+    expected = suggest(labelled, min_probability=0.0, relevance="direct", channel="electoral_process")
+    assert len(expected) > 0
+    assert pd.read_csv(tmp_path / "s.csv")["rec_id"].tolist() == expected["rec_id"].tolist()
+    result = run("suggest", path, "-o", tmp_path / "t.csv", "--model", model_dir, "--channel", "elections")
+    assert result.exit_code == 2 and "'elections' is not one of electoral_process" in (
+        " ".join(result.output.replace("│", " ").split()))
+    assert not (tmp_path / "t.csv").exists()
+
+
 @pytest.mark.parametrize("options, message", [
     (["--state", "Arcadai"], "no suggestion: no record names the State 'Arcadai' (did you mean Arcadia"),
     (["--session", "30"], "no suggestion: no record is of the sessions chosen (the input's run from 1 to 14)"),
