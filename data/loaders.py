@@ -523,9 +523,10 @@ def read_table(path, fmt: str | None = None, text_column: str | None = None,
     elif fmt == "upr-info":
         frames = _csv_chunks(path, ";", encoding, chunk_rows, names=UPR_INFO_COLUMNS, fmt=fmt)
         text_column, tags_column = "recommendation", "issues"
-        fields = _upr_info_fields(path, encoding)
+        fields = _csv_fields(path, encoding, ";", keep_blank=False)
     elif fmt in ("csv", "tsv"):
         frames = _csv_chunks(path, "\t" if fmt == "tsv" else sep, encoding, chunk_rows)
+        fields = _csv_fields(path, encoding, "\t" if fmt == "tsv" else sep, keep_blank=True)
     elif fmt == "jsonl":
         frames = _jsonl_chunks(path, encoding, chunk_rows)
     elif fmt == "parquet":
@@ -535,6 +536,7 @@ def read_table(path, fmt: str | None = None, text_column: str | None = None,
 
     start, id_column, any_rows, foreign = 1, None, False, {}
     for frame in frames:
+        width = len(frame.columns)  # the header's fields
         frame = frame.reset_index(drop=True)
         frame.index = range(start, start + len(frame))
         if not any_rows:
@@ -561,8 +563,8 @@ def read_table(path, fmt: str | None = None, text_column: str | None = None,
                     foreign.setdefault(language, []).append(row)
         if fields is not None:
             for i, (row, (line, count)) in enumerate(zip(frame.index, itertools.islice(fields, len(frame)))):
-                if count < len(UPR_INFO_COLUMNS):
-                    short = f"has {count} of {len(UPR_INFO_COLUMNS)} fields"
+                if 0 < count < width:  # a blank line is an empty record, flagged as such
+                    short = f"has {count} of {width} fields"
                     warnings.warn(InputWarning(f"{path}, row {row} (line {line}): {short} (the row is cut "
                                                "short); kept, not labelled"))
                     problems[i] = "; ".join(filter(None, (short, problems[i])))
@@ -584,20 +586,23 @@ def read_table(path, fmt: str | None = None, text_column: str | None = None,
         warnings.warn(InputWarning(f"{path}: has a header but no rows"))
 
 
-def _upr_info_fields(path: Path, encoding: str) -> Iterator[tuple[int, int]]:
-    """``(first physical line, number of fields)`` of each data row of a UPR Info export.
+def _csv_fields(path: Path, encoding: str, sep: str | None, keep_blank: bool) -> Iterator[tuple[int, int]]:
+    """``(first physical line, number of fields)`` of each data row of a delimited file.
 
     Read with the csv module beside pandas, which pads a row with too few fields with empty
-    ones without saying so (blank lines are skipped by both). Stops early, without a word,
-    where the csv module cannot read on (a field over its size limit): pandas reports real
-    damage itself.
+    ones without saying so. Blank lines are rows of a generic table (``keep_blank``, as
+    pandas keeps them) but not of a UPR Info export. The separator is sniffed when None, at
+    the first row asked for (after the file passed its UTF-8 check). Stops early, without a
+    word, where the csv module cannot read on (a field over its size limit): pandas reports
+    real damage itself.
     """
+    sep = sep or sniff_separator(path, encoding)
     with open(path, encoding=encoding, newline="") as fh:
-        reader, end, header = csv.reader(fh, delimiter=";", quotechar='"'), 0, False
+        reader, end, header = csv.reader(fh, delimiter=sep, quotechar='"'), 0, False
         try:
             for row in reader:
                 start, end = end + 1, reader.line_num
-                if row and header:
+                if header and (row or keep_blank):
                     yield start, len(row)
                 header = header or bool(row)
         except csv.Error:

@@ -187,6 +187,21 @@ def test_txt_with_commas_is_plain_text_unless_its_header_names_a_text_column(tmp
         read_all(lines, fmt="csv")
 
 
+def test_short_rows_of_a_generic_table_are_kept_and_flagged(tmp_path):
+    path = tmp_path / "recs.csv"
+    path.write_text('text,session,country\nHold free elections,30,Arcadia\n\nProtect journalists,30\n'
+                    '"Free the press,\nnow",30,Borduria\nLift the curfew\n', encoding="utf-8")
+    with pytest.warns(InputWarning) as caught:
+        frame = pd.concat([c.frame for c in read_table(path)], ignore_index=True)
+    assert messages(caught) == [
+        f"{path}, row 2: empty text; kept, not labelled",
+        f"{path}, row 3 (line 4): has 2 of 3 fields (the row is cut short); kept, not labelled",
+        f"{path}, row 5 (line 7): has 1 of 3 fields (the row is cut short); kept, not labelled"]
+    assert frame["input_problem"].tolist() == ["", "empty text", "has 2 of 3 fields", "", "has 1 of 3 fields"]
+    assert frame["text"].tolist() == ["Hold free elections", "", "Protect journalists", "Free the press,\nnow",
+                                      "Lift the curfew"]
+
+
 def test_truncated_export_row_is_kept_and_flagged(tmp_path):
     short = ["Borduria", "EEG", "", "Reform the electoral code", "Dorvania"]
     path = write_export(tmp_path / "export.csv", EXPORT_ROWS[3:4] + [short] + EXPORT_ROWS[4:])
