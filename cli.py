@@ -160,9 +160,15 @@ def label(
                   TimeElapsedColumn(), console=errors, transient=True,
                   disable=not errors.is_terminal) as progress:
         task = progress.add_task(f"labelling with {loaded.name}", total=None)
-        summary = label_files(loaded, inputs, output, on_chunk=lambda n: progress.advance(task, n),
-                              resume=resume, fmt=fmt, text_column=text_column,
-                              tags_column=tags_column, sep=sep, encoding=encoding, chunk_rows=chunk_size)
+        try:
+            summary = label_files(loaded, inputs, output, on_chunk=lambda n: progress.advance(task, n),
+                                  resume=resume, fmt=fmt, text_column=text_column,
+                                  tags_column=tags_column, sep=sep, encoding=encoding, chunk_rows=chunk_size)
+        except KeyboardInterrupt:
+            then = ("add --resume to the same command to continue from the last complete chunk"
+                    if output.suffix.lower() in (".csv", ".jsonl") else "run the command again")
+            errors.print(f"interrupted: {output} is not written; {then}", highlight=False)
+            raise typer.Exit(130) from None
     for message in summary.warnings[:10]:
         errors.print(f"[yellow]warning:[/] {message}", highlight=False)
     if len(summary.warnings) > 10:

@@ -161,6 +161,20 @@ def test_an_interrupted_run_left_behind_is_named_when_starting_over(model_dir, t
     assert len(pd.read_csv(out)) == 20 and not (tmp_path / "out.csv.partial.json").exists()
 
 
+@pytest.mark.parametrize("name, then", [("out.csv", "add --resume to the same command"),
+                                         ("out.parquet", "run the command again")])
+def test_an_interrupted_run_says_how_to_go_on(model_dir, tmp_path, monkeypatch, name, then):
+    from upr_elect.classifier import batch
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(batch, "label_files", interrupted)
+    result = label(EXAMPLE, "-o", tmp_path / name, "--model", model_dir)
+    assert result.exit_code == 130
+    assert f"interrupted: {tmp_path / name} is not written; {then}" in " ".join(result.output.split())
+
+
 def test_resume_refuses_another_job(model_dir, tmp_path):
     out = tmp_path / "out.csv"
     result = label(EXAMPLE, "-o", out, "--model", model_dir, "--resume")
