@@ -59,11 +59,12 @@ INPUT_SUFFIXES = (".csv", ".tsv", ".tab", ".txt", ".jsonl", ".json", ".parquet",
 """Extensions of the files read from a folder (:func:`input_files`); others are skipped."""
 
 REJECTS_SUFFIX = ".rejects.csv"
-CHECKPOINT_SUFFIX = ".partial.json"
-"""Suffixes ``label`` adds to its output's name: the rejects list and an interrupted run's
-checkpoint. Files so named in a folder are never read as inputs."""
 """Ending of the list of rows ``label`` could not label, written beside its output
 (``OUT.rejects.csv``); such a file in an input folder is not read as input."""
+
+CHECKPOINT_SUFFIX = ".partial.json"
+"""Ending of the checkpoint of an interrupted ``label`` run, written beside its output
+(``OUT.partial.json``); such a file in an input folder is not read as input."""
 
 CHUNK_ROWS = 5000
 
@@ -659,8 +660,8 @@ def input_files(paths, outputs=()) -> list[Path]:
     ``source_file`` name them so. A file in a folder that is one of ``outputs`` and was
     written by this tool (:func:`written_by_this_tool`: an earlier run's output) is skipped with
     a warning, so the same command can be run again; one that was not stays an input (the
-    command then refuses to overwrite it). So is skipped a rejects list or the checkpoint of an
-    interrupted run of any ``label`` job (:data:`REJECTS_SUFFIX`, :data:`CHECKPOINT_SUFFIX`).
+    command then refuses to overwrite it). The rejects lists and checkpoints of any ``label``
+    run (:data:`REJECTS_SUFFIX`, :data:`CHECKPOINT_SUFFIX`) are skipped with a warning too.
 
     Warns
     -----

@@ -146,11 +146,14 @@ def _read_table(path: Path) -> pd.DataFrame:
         raise InputError(path, "is empty (not even a header); review the file that `upr-elect suggest` "
                                "wrote, keeping its header")
     if suffix == ".csv":
-        sep = sniff_separator(path)
         try:
+            sep = sniff_separator(path)
             return pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False, encoding="utf-8-sig")
         except pd.errors.ParserError as err:
             raise table_error(path, str(err), sep) from None
+        except UnicodeDecodeError:
+            raise InputError(path, "is not UTF-8 text (a spreadsheet's plain 'CSV' is often Windows-1252): "
+                                   "save it as 'CSV UTF-8' or as .xlsx") from None
     if suffix == ".xlsx":
         try:
             return pd.read_excel(path, dtype=str, engine="openpyxl").fillna("")

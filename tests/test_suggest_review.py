@@ -338,6 +338,15 @@ def test_review_names_a_bad_store_or_an_empty_file_and_counts_in_words(labelled,
     assert "semi.csv, line 3: has" in result.output and "put such texts in double quotes" in (
         " ".join(result.output.split()))
 
+    (tmp_path / "windows.csv").write_bytes("rank,rec_id,decision\n1,R1,accept caf\u00e9\n".encode("cp1252"))
+    (tmp_path / "renamed.xlsx").write_text("rank,rec_id,decision\n")
+    (tmp_path / "cut.jsonl").write_text('{"rank": 1, "rec_id": "R1"\n')
+    for name, message in (("windows.csv", "is not UTF-8 text"), ("renamed.xlsx", "is not an XLSX workbook"),
+                          ("cut.jsonl", "is not JSONL, one JSON object per line")):
+        result = run("review", tmp_path / name, "--suggestions", jsonl_path, "--store", tmp_path / "r.sqlite")
+        assert result.exit_code == 2 and "unexpected" not in result.output
+        assert f"{name}: {message}" in " ".join(result.output.split())
+
     untouched = reviewed_copy(csv_path, tmp_path / "none.csv", {})
     result = run("review", untouched, "--suggestions", jsonl_path, "--store", tmp_path / "r.sqlite")
     assert result.exit_code == 0
