@@ -9,6 +9,7 @@ task in one report.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import platform
@@ -116,6 +117,7 @@ def train_and_save(data: SharedData, output: Path, kind: str = "baseline", sourc
     output = Path(output)
     say = progress or (lambda m: None)
     table = training_table(data, sources)
+    used_reviews = None
     if reviews is not None:
         from ..data.loaders import InputError
         from ..data.outputs import plural
@@ -125,6 +127,8 @@ def train_and_save(data: SharedData, output: Path, kind: str = "baseline", sourc
             raise InputError(reviews, "no such review store")
         decisions = ReviewStore(reviews).decisions()
         table = merge_reviews(table, decisions, held_out=data.gold["text"])
+        used_reviews = {"store": str(reviews), "decisions": len(decisions),
+                        "decisions_sha256": hashlib.sha256(decisions.to_csv(index=False).encode()).hexdigest()}
         say(f"{reviews}: {plural(len(decisions), 'review decision')}; {int((table['source'] == 'review').sum()):,} "
             "texts take their reviewed label (gold texts are never trained on)")
     if kind == "baseline":
@@ -149,6 +153,7 @@ def train_and_save(data: SharedData, output: Path, kind: str = "baseline", sourc
             "sources": list(sources),
             "unit": "distinct texts (surrounding whitespace stripped)",
             **model.training_info,
+            **({"reviews": used_reviews} if used_reviews else {}),
         },
         "split": split,
         "libraries": library_versions(),
@@ -209,6 +214,9 @@ def write_model_card(folder: Path, card: dict) -> None:
               "project's labelling functions, respectively (see `../shared/data/README.md`).",
               "- Files (SHA-256):"]
     lines += [f"  - `{k}`: `{v[:16]}…`" for k, v in td["fingerprint_sha256"].items()]
+    if "reviews" in td:
+        lines.append(f"- Review decisions: {td['reviews']['decisions']:,} from `{td['reviews']['store']}` "
+                     f"(SHA-256 of the decisions: `{td['reviews']['decisions_sha256'][:16]}…`)")
     if "base_model" in card:
         base = card["base_model"]
         lines += ["", "## Base model", "",
