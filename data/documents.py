@@ -11,8 +11,9 @@ Four kinds of document are read (:data:`DOCUMENT_FORMATS`):
   headers, footers and footnotes (set smaller than the body text) are left out.
 - ``uhri``: an export of the Universal Human Rights Index (XLSX or CSV).
 - ``text``: plain text, one recommendation per non-empty line; a line that is only
-  ``(States)``, or, in a list whose first line has a paragraph number (``120.1``), a line
-  without one, continues the line before it (wrapped text), with a warning.
+  ``(States)``, or a line without a paragraph number after a numbered recommendation
+  (``120.1 …``), continues the line before it (wrapped text), with a warning; a main
+  paragraph (``120. The following …``) starts a record of its own.
 
 Bad input raises :class:`~upr_elect.data.loaders.InputError` naming the file and the page,
 row or line.
@@ -63,7 +64,7 @@ NOT_A_STATE = re.compile(
 """Words that show a parenthesis at the end of a text names something other than States."""
 
 PAGE_EDGE = re.compile(r"^(?:\d{1,4}|[A-Z]{1,4}(?:/[\w.-]+)+|GE\.\d{2}-\d+.*|"
-                       r"Page \d+ of \d+)$")
+                       r"Page \d+(?: of \d+)?)$")
 """Lines that make page headers and footers: page numbers, document symbols, GE numbers."""
 
 STATES_LINE = re.compile(r"^\([^()]+\)[\s.;,]*$")
@@ -179,7 +180,8 @@ def read_document(path: Path, fmt: str) -> pd.DataFrame:
     -----
     InputWarning
         A text file's lines left out as page headers or footers (a document symbol, GE
-        number or "Page N of M" alone on a line), counted, with the first line number.
+        number, "Page N (of M)", or a page number inside a numbered list, alone on a line),
+        and its lines joined as wrapped text; each counted, with the first line number.
 
     Raises
     ------
@@ -360,7 +362,8 @@ def _split_states(text: str) -> tuple[str, str]:
         if not part.strip():
             continue
         part_text, part_states = _trailing_states(part.strip())
-        kept.append(part_text)
+        if part_text.strip():  # a part that is only States, "(Sweden); (France);", adds no text
+            kept.append(part_text)
         states += [s for s in part_states if s not in states]
     return "; ".join(kept), "; ".join(states)
 
@@ -598,20 +601,20 @@ def _read_text(path: Path, head: bytes) -> list[dict]:
             except UnicodeDecodeError as err:
                 raise InputError(path, f"byte 0x{raw[err.start]:02x} is not valid UTF-8; "
                                        "save the file as UTF-8", number, "line") from None
-            if PAGE_EDGE.match(line) and not line.isdigit():
-                furniture.append(number)
+            if PAGE_EDGE.match(line) and (numbered or not line.isdigit()):
+                furniture.append(number)  # a page number alone is furniture only inside a numbered list
             elif line:
-                numbered = numbered or (not lines and bool(PARAGRAPH.match(line)))
                 if lines and (STATES_LINE.match(line) or (numbered and not PARAGRAPH.match(line)
-                                                           and not line.isdigit())):
+                                                           and not MAIN_PARAGRAPH.match(line))):
                     lines[-1][1] += " " + line
                     joined.append(number)
                 else:
                     lines.append([number, line])
+                numbered = bool(PARAGRAPH.match(lines[-1][1]))
     if furniture:
         warnings.warn(InputWarning(
             f"{path}: {len(furniture):,} line{'s' if len(furniture) > 1 else ''} left out as page headers or footers "
-            f"copied from a document (a document symbol, GE number or 'Page N of M' alone; first: line {furniture[0]})"))
+            f"copied from a document (a document symbol, GE number, 'Page N' or a page number alone; first: line {furniture[0]})"))
     if joined:
         warnings.warn(InputWarning(
             f"{path}: {len(joined):,} line{'s' if len(joined) > 1 else ''} joined to the recommendation before "

@@ -384,7 +384,7 @@ def test_page_furniture_pasted_into_a_text_file_is_left_out_with_a_warning(tmp_p
         frame = read_document(path, "text")
     assert [str(w.message) for w in caught] == [
         f"{path}: 3 lines left out as page headers or footers copied from a document (a document symbol, "
-        "GE number or 'Page N of M' alone; first: line 2)"]
+        "GE number, 'Page N' or a page number alone; first: line 2)"]
     # the page number stays a record, flagged by the loader as a text without a letter
     assert frame[["text", "source_page"]].values.tolist() == [
         ["Hold free and fair elections", "1"], ["12", "4"], ["Protect journalists during campaigns", "5"]]
@@ -407,6 +407,27 @@ def test_wrapped_lines_of_a_text_file_are_joined_with_a_warning(tmp_path):
     assert frame[["paragraph", "text", "recommending_states", "source_page"]].values.tolist() == [
         ["120.1", "Hold free and fair elections and ensure that all candidates can campaign", "Chile", "1"],
         ["120.2", "Protect journalists", "Peru", "3"]]
+
+    # pasted from a report: a heading and the lead-in paragraph stay records of their own, the
+    # page number and footer inside the list are left out, wrapped lines are joined
+    pasted = tmp_path / "pasted.txt"
+    pasted.write_text("Recommendations\n120. The following recommendations enjoy the support of Arcadia:\n"
+                      "120.1 Hold free and fair elections and ensure that the\nelectoral commission is "
+                      "independent (Chile);\nPage 14\n14\n120.2 Protect journalists\n(Peru); (Chile);\n"
+                      "121. The following recommendations were noted by Arcadia:\n121.1 Abolish the death "
+                      "penalty (Peru);\n", encoding="utf-8")
+    with pytest.warns(UserWarning) as caught:
+        frame = read_document(pasted, "text")
+    assert [str(w.message).split(": ", 1)[1] for w in caught] == [
+        "2 lines left out as page headers or footers copied from a document (a document symbol, GE number, "
+        "'Page N' or a page number alone; first: line 5)",
+        "2 lines joined to the recommendation before them as wrapped text (a line of States alone in "
+        "parentheses, or a line without a paragraph number in a numbered list; first: line 4)"]
+    assert frame[["paragraph", "recommending_states", "source_page"]].values.tolist() == [
+        ["", "", "1"], ["", "", "2"], ["120.1", "Chile", "3"], ["120.2", "Peru; Chile", "7"], ["", "", "9"],
+        ["121.1", "Peru", "10"]]
+    assert frame["text"][2] == "Hold free and fair elections and ensure that the electoral commission is independent"
+    assert frame["text"][3] == "Protect journalists"
 
 
 def test_tables_and_json_are_not_documents(tmp_path):
