@@ -564,10 +564,11 @@ def suggest(
     relevance; reject if it does not affect elections at all; or channels:NAME;NAME; plus reviewer
     and comment)."""
     from .classifier.suggest import read_labelled, suggest as rank, write_suggestions
-    from .data.review_store import DECISION_HELP
+    from .data.review_store import DECISION_HELP, check_no_decisions
 
     chosen = _sessions(session, "--session")
     check_output(output, inputs, (".csv",), "suggestions", beside=(output.with_suffix(".jsonl"),))
+    check_no_decisions(output)
     labelled = read_labelled(inputs, model, (output, output.with_suffix(".jsonl")),
                              **({"fmt": fmt} if fmt else {}))
     try:

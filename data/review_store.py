@@ -38,6 +38,7 @@ import platformdirs
 
 from ..classifier.labels import CHANNELS, cycle_of_session
 from .loaders import InputError, sniff_separator, table_error
+from .outputs import OutputError, plural
 
 REVIEW_COLUMNS = ("decision", "reviewer", "comment")
 """Columns a reviewer fills in; a suggestion file has them empty."""
@@ -165,6 +166,29 @@ def _read_table(path: Path) -> pd.DataFrame:
         except ValueError as err:
             raise InputError(path, f"is not JSONL, one JSON object per line ({err})") from None
     raise InputError(path, "reviewed file must be .csv, .xlsx or .jsonl")
+
+
+def check_no_decisions(path) -> None:
+    """Refuse to write suggestions over a file that holds a reviewer's work.
+
+    Raises
+    ------
+    OutputError
+        ``path`` exists and has filled ``decision`` cells (or cannot be read to tell).
+    """
+    path = Path(path)
+    if not path.is_file() or path.stat().st_size == 0:
+        return
+    try:
+        frame = _read_table(path)
+    except InputError as err:
+        raise OutputError(f"{path}: exists and cannot be read to tell whether it holds review decisions "
+                          f"({err}); write the suggestions to another file") from None
+    filled = int((frame.get("decision", pd.Series(dtype=str)).astype(str).str.strip() != "").sum())
+    if filled:
+        raise OutputError(f"{path}: holds {plural(filled, 'review decision')}; store them with "
+                          f"`upr-elect review {path}` and move the file away, or write the suggestions "
+                          "to another file")
 
 
 def read_reviewed(path, suggestions=None, reviewer: str | None = None) -> pd.DataFrame:

@@ -316,6 +316,21 @@ def test_suggest_runs_again_with_its_outputs_inside_the_input_folder(labelled_fi
     assert (folder / "s.csv").read_bytes() == written
 
 
+def test_suggest_never_writes_over_a_reviewed_file(labelled_file, tmp_path):
+    path, model_dir = labelled_file
+    args = ("suggest", path, "-o", tmp_path / "s.csv", "--model", model_dir, "--min-probability", 0)
+    assert run(*args).exit_code == 0
+    reviewed_copy(tmp_path / "s.csv", tmp_path / "s.csv", {1: "accept", 2: "reject"})
+    before = (tmp_path / "s.csv").read_bytes()
+    result = run(*args)
+    assert result.exit_code == 2
+    assert f"{tmp_path / 's.csv'}: holds 2 review decisions; store them with `upr-elect review" in (
+        " ".join(result.output.split()))
+    assert (tmp_path / "s.csv").read_bytes() == before
+    reviewed_copy(tmp_path / "s.csv", tmp_path / "s.csv", {1: "", 2: ""})  # decisions cleared: written over
+    assert run(*args).exit_code == 0
+
+
 def test_review_names_a_bad_store_or_an_empty_file_and_counts_in_words(labelled, tmp_path):
     csv_path, jsonl_path = write_suggestions(suggest(labelled, top=3, min_probability=0.0), tmp_path / "s.csv")
     reviewed = reviewed_copy(csv_path, tmp_path / "one.csv", {1: "accept"})
