@@ -524,10 +524,10 @@ def read_table(path, fmt: str | None = None, text_column: str | None = None,
     elif fmt == "upr-info":
         frames = _csv_chunks(path, ";", encoding, chunk_rows, names=UPR_INFO_COLUMNS, fmt=fmt)
         text_column, tags_column = "recommendation", "issues"
-        fields = _csv_fields(path, encoding, ";", keep_blank=False)
+        fields = csv_field_counts(path, encoding, ";", keep_blank=False)
     elif fmt in ("csv", "tsv"):
         frames = _csv_chunks(path, "\t" if fmt == "tsv" else sep, encoding, chunk_rows)
-        fields = _csv_fields(path, encoding, "\t" if fmt == "tsv" else sep, keep_blank=True)
+        fields = csv_field_counts(path, encoding, "\t" if fmt == "tsv" else sep, keep_blank=True)
     elif fmt == "jsonl":
         frames = _jsonl_chunks(path, encoding, chunk_rows)
     elif fmt == "parquet":
@@ -587,7 +587,7 @@ def read_table(path, fmt: str | None = None, text_column: str | None = None,
         warnings.warn(InputWarning(f"{path}: has a header but no rows"))
 
 
-def _csv_fields(path: Path, encoding: str, sep: str | None, keep_blank: bool) -> Iterator[tuple[int, int]]:
+def csv_field_counts(path: Path, encoding: str, sep: str | None, keep_blank: bool) -> Iterator[tuple[int, int]]:
     """``(first physical line, number of fields)`` of each data row of a delimited file.
 
     Read with the csv module beside pandas, which pads a row with too few fields with empty

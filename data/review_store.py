@@ -29,6 +29,7 @@ import datetime as dt
 import json
 import re
 import sqlite3
+import warnings
 import zipfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -37,7 +38,7 @@ import pandas as pd
 import platformdirs
 
 from ..classifier.labels import CHANNELS, cycle_of_session
-from .loaders import InputError, sniff_separator, table_error
+from .loaders import InputError, csv_field_counts, sniff_separator, table_error
 from .outputs import OutputError, plural
 
 REVIEW_COLUMNS = ("decision", "reviewer", "comment")
@@ -149,8 +150,16 @@ def _read_table(path: Path) -> pd.DataFrame:
     if suffix == ".csv":
         try:
             sep = sniff_separator(path)
-            return pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-        except pd.errors.ParserError as err:
+            with warnings.catch_warnings():  # pandas only warns when the first row is too long
+                warnings.simplefilter("error", pd.errors.ParserWarning)
+                frame = pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False, encoding="utf-8-sig",
+                                    index_col=False)
+            for row, (line, count) in enumerate(csv_field_counts(path, "utf-8-sig", sep, keep_blank=False), 1):
+                if count < len(frame.columns):  # pandas pads it: its decision would be lost unseen
+                    raise InputError(path, f"row {row} has {count} of {len(frame.columns)} fields (cut short: a "
+                                           "line break inside an unquoted cell?)", line, "line")
+            return frame
+        except (pd.errors.ParserError, pd.errors.ParserWarning) as err:
             raise table_error(path, str(err), sep) from None
         except UnicodeDecodeError:
             raise InputError(path, "is not UTF-8 text (a spreadsheet's plain 'CSV' is often Windows-1252): "

@@ -353,6 +353,13 @@ def test_review_names_a_bad_store_or_an_empty_file_and_counts_in_words(labelled,
     assert "semi.csv, line 3: has" in result.output and "put such texts in double quotes" in (
         " ".join(result.output.split()))
 
+    lines = reviewed_copy(csv_path, tmp_path / "r.csv", {1: "accept"}).read_text().splitlines()
+    (tmp_path / "long.csv").write_text("\n".join([lines[0], lines[1] + ",extra", *lines[2:]]) + "\n")
+    (tmp_path / "short.csv").write_text("\n".join([*lines, lines[2].split(",")[0] + ",R1,accept"]) + "\n")
+    for name, message in (("long.csv", "long.csv, line 2: the first data row has more fields than the header"),
+                          ("short.csv", f"short.csv, line {len(lines) + 1}: row {len(lines)} has 3 of")):
+        result = run("review", tmp_path / name, "--suggestions", jsonl_path, "--store", tmp_path / "r.sqlite")
+        assert result.exit_code == 2 and message in " ".join(result.output.split()), result.output
     (tmp_path / "windows.csv").write_bytes("rank,rec_id,decision\n1,R1,accept caf\u00e9\n".encode("cp1252"))
     (tmp_path / "renamed.xlsx").write_text("rank,rec_id,decision\n")
     (tmp_path / "cut.jsonl").write_text('{"rank": 1, "rec_id": "R1"\n')
