@@ -31,6 +31,8 @@ unit of the gold strata).
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 from sklearn.metrics import average_precision_score, precision_recall_curve
@@ -78,6 +80,10 @@ METHOD = {
 }
 
 
+MAX_SESSION = 999
+"""Highest session number a range may name (sessions run from 1 in 2008, about four a year)."""
+
+
 def parse_sessions(spec: str) -> set[int]:
     """Session numbers of a range expression.
 
@@ -93,16 +99,20 @@ def parse_sessions(spec: str) -> set[int]:
     Raises
     ------
     ValueError
-        Anything else, or a range whose end is before its start.
+        Anything else, a range whose end is before its start, or a session above
+        :data:`MAX_SESSION`.
     """
     sessions = set()
     for part in (p.strip() for p in spec.split(",")):
         low, dash, high = part.partition("-")
-        if not low.strip().isdigit() or (dash and not high.strip().isdigit()):
+        if not re.fullmatch(r"[0-9]+", low.strip()) or (dash and not re.fullmatch(r"[0-9]+", high.strip())):
             raise ValueError(f"session range {spec!r}: {part!r} is not a number or a range like 1-25")
         low, high = int(low), int(high or low)
         if high < low:
             raise ValueError(f"session range {spec!r}: {part!r} ends before it starts")
+        if high > MAX_SESSION:
+            raise ValueError(f"session range {spec!r}: {high} is not a UPR session (they are numbered from 1, "
+                             f"about four a year since 2008; this tool takes up to {MAX_SESSION})")
         sessions.update(range(low, high + 1))
     return sessions
 
