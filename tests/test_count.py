@@ -437,6 +437,11 @@ def test_count_names_rows_without_session_or_tags_and_shows_channel_model_labels
     assert written["selection"]["export_rows"] == len(frame) - 2
     assert "rows without tags" in output and written["breakdowns"]["cycle"]["2"]["export_rows"]["without_tags"] == 3
     assert "rows: model" in output and "Each channel is corrected on its own" in output
+    args[3] = "30-32"
+    result = CliRunner().invoke(app, [*map(str, args)], env={"COLUMNS": "200"})
+    assert result.exit_code == 2
+    assert "no labelled record to count in the sessions chosen (the input's run from 1 to 14)" in (
+        " ".join(result.output.replace("│", " ").split()))
 
 
 def test_count_breaks_an_ohchr_documents_position_down(fixture_run, tmp_path):

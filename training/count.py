@@ -449,14 +449,17 @@ def count_report(rows: pd.DataFrame, gold: pd.DataFrame, system: dict, sessions=
         ``sessions`` given but the input has no session column, or no record left.
     """
     input_texts = set(rows["text"])
-    without_session = 0
+    without_session, present = 0, ""
     if sessions is not None:
         if "session" not in rows:
             raise ValueError("the input has no session column, so --sessions cannot select from it")
         without_session = int(rows["session"].isna().sum())
+        known = rows["session"].dropna()
+        present = (f" (the input's run from {int(known.min())} to {int(known.max())})" if len(known)
+                   else " (no record has a session)")
         rows = rows[rows["session"].isin(sorted(sessions)).fillna(False).to_numpy(dtype=bool)]
     if rows.empty:
-        raise ValueError("no labelled record to count" + (" in the sessions chosen" if sessions else ""))
+        raise ValueError("no labelled record to count" + (f" in the sessions chosen{present}" if sessions else ""))
     rng = np.random.default_rng(seed)
     rates = model_error_rates(gold, system, n_boot, seed)
     total = count_units(rows, rates, rng)
