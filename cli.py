@@ -130,7 +130,7 @@ def label(
     sep: Annotated[Optional[str], typer.Option(
         help="CSV separator, one character ('tab' or '\\t' for a tab); sniffed from the header otherwise.",
         callback=_separator, show_default=False)] = None,
-    encoding: Annotated[str, typer.Option(help="Encoding of CSV / JSONL input.")] = "utf-8-sig",
+    encoding: Annotated[str, typer.Option(help="Encoding of CSV, TSV, JSONL and plain-text input.")] = "utf-8-sig",
     chunk_size: Annotated[int, typer.Option(min=1, help="Records read, labelled and written at a time.")]
         = 5000,
     int8: Annotated[bool, typer.Option(help="Transformer only: int8 dynamic quantisation of its linear layers "

@@ -100,7 +100,7 @@ TENS = {w: 10 * i for i, w in enumerate(
 TENTHS = {w[:-1] + "ieth": n for w, n in TENS.items()}
 
 
-def detect_document_format(path: Path, head: bytes) -> str | None:
+def detect_document_format(path: Path, head: bytes, encoding: str = "utf-8-sig") -> str | None:
     """Tell which kind of OHCHR document a file is, from its content.
 
     Parameters
@@ -109,6 +109,8 @@ def detect_document_format(path: Path, head: bytes) -> str | None:
         The file (opened when its first bytes are not enough: DOCX and XLSX).
     head : bytes
         The file's first 4096 bytes.
+    encoding : str
+        Encoding of a text file (UTF-8 by default).
 
     Returns
     -------
@@ -117,7 +119,7 @@ def detect_document_format(path: Path, head: bytes) -> str | None:
         "Position"; ``"ohchr-report"`` for a PDF or for a DOCX with numbered recommendation
         paragraphs (``NNN.M``); ``"uhri"`` for an XLSX or CSV whose header has an
         ``Annotation`` column with ``UPR recommending states`` or ``Document symbol``;
-        ``"text"`` for UTF-8 text that is not a delimited table; None otherwise (tables
+        ``"text"`` for text (in ``encoding``) that is not a delimited table; None otherwise (tables
         without UHRI columns, other binary files), whatever the file's extension.
     """
     path = Path(path)
@@ -134,7 +136,7 @@ def detect_document_format(path: Path, head: bytes) -> str | None:
         if any(name.startswith("xl/") for name in names):
             return "uhri" if _is_uhri_header(_xlsx_header(path)) else None
         return None
-    text = _decode_head(head)
+    text = _decode_head(head, encoding)
     if text is None:
         return None
     lines = [line for line in text.splitlines() if line.strip()]
@@ -148,7 +150,7 @@ def detect_document_format(path: Path, head: bytes) -> str | None:
     return None if _is_table(lines, separator) else "text"
 
 
-def read_document(path: Path, fmt: str) -> pd.DataFrame:
+def read_document(path: Path, fmt: str, encoding: str = "utf-8-sig") -> pd.DataFrame:
     """Read the recommendations of one OHCHR document.
 
     Parameters
@@ -157,6 +159,8 @@ def read_document(path: Path, fmt: str) -> pd.DataFrame:
         The document.
     fmt : str
         One of :data:`DOCUMENT_FORMATS` (see :func:`detect_document_format`).
+    encoding : str
+        Encoding of a plain-text file (UTF-8 by default; e.g. ``cp1252``).
 
     Returns
     -------
@@ -202,7 +206,7 @@ def read_document(path: Path, fmt: str) -> pd.DataFrame:
     if fmt == "uhri":
         return _read_uhri(path, head)
     if fmt == "text":
-        records = _read_text(path, head)
+        records = _read_text(path, head, encoding)
     elif fmt == "ohchr-report" and head.startswith(b"%PDF"):
         records = _read_report(path, *_pdf_lines(path))
     else:
@@ -223,16 +227,22 @@ def read_document(path: Path, fmt: str) -> pd.DataFrame:
 
 # --- detection helpers -------------------------------------------------------------------
 
-def _decode_head(head: bytes) -> str | None:
-    """The head as text, or None for binary content (a cut multi-byte character is fine)."""
+def _decode_head(head: bytes, encoding: str = "utf-8-sig") -> str | None:
+    """The head as text in ``encoding`` (UTF-8 by default), or None for binary content or
+    bytes that encoding does not have (a cut multi-byte character is fine)."""
     if b"\x00" in head:
         return None
+    encoding = "utf-8-sig" if _is_utf8(encoding) else encoding
     try:
-        return head.decode("utf-8-sig")
+        return head.decode(encoding)
     except UnicodeDecodeError as err:
         if err.start < len(head) - 3:
             return None
-        return head[:err.start].decode("utf-8-sig")
+        return head[:err.start].decode(encoding)
+
+
+def _is_utf8(encoding: str) -> bool:
+    return encoding.lower().replace("_", "-") in ("utf-8", "utf8", "utf-8-sig")
 
 
 def _separator(line: str) -> str:
@@ -590,17 +600,19 @@ def _read_report(path: Path, lines: list[tuple[int, str]], heading: str) -> list
 
 # --- text and UHRI -----------------------------------------------------------------------
 
-def _read_text(path: Path, head: bytes) -> list[dict]:
-    if _decode_head(head) is None:
+def _read_text(path: Path, head: bytes, encoding: str) -> list[dict]:
+    utf8 = _is_utf8(encoding)
+    if b"\x00" in head or (utf8 and _decode_head(head) is None):
         raise InputError(path, f"is not a text file: its content is {_describe(head)}")
     lines, furniture, joined, numbered = [], [], [], False
     with open(path, "rb") as fh:
         for number, raw in enumerate(fh, 1):
             try:
-                line = raw.decode("utf-8-sig" if number == 1 else "utf-8").strip()
+                line = raw.decode(("utf-8-sig" if number == 1 else "utf-8") if utf8 else encoding).strip()
             except UnicodeDecodeError as err:
-                raise InputError(path, f"byte 0x{raw[err.start]:02x} is not valid UTF-8; "
-                                       "save the file as UTF-8", number, "line") from None
+                raise InputError(path, f"byte 0x{raw[err.start]:02x} is not valid {'UTF-8' if utf8 else encoding}; "
+                                       "give the file's encoding with --encoding (e.g. cp1252) or save it as "
+                                       "UTF-8", number, "line") from None
             if PAGE_EDGE.match(line) and (numbered or not line.isdigit()):
                 furniture.append(number)  # a page number alone is furniture only inside a numbered list
             elif line:

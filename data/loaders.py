@@ -180,7 +180,7 @@ class RecordIds:
         return ids
 
 
-def detect_format(path: Path, text_column: str | None = None) -> str:
+def detect_format(path: Path, text_column: str | None = None, encoding: str = "utf-8-sig") -> str:
     """Guess an input's format from its content, then its extension.
 
     OHCHR documents (thematic lists, Working Group reports, UHRI exports, plain text) are
@@ -209,12 +209,12 @@ def detect_format(path: Path, text_column: str | None = None) -> str:
     header = first_line.decode("utf-8", "replace")
     if header.split(";") == UPR_INFO_HEADER:
         return "upr-info"
-    document = detect_document_format(path, head)
+    document = detect_document_format(path, head, encoding)
     names = {n for n in (*TEXT_COLUMN_NAMES, (text_column or "").lower()) if n}
     suffix = path.suffix.lower()
     if document == "text" and (header.strip().strip('"').lower() in names or suffix in (".csv", ".tsv")):
         document = None
-    if (suffix == ".txt" and document in (None, "text") and _decode_head(head) is not None
+    if (suffix == ".txt" and document in (None, "text") and _decode_head(head, encoding) is not None
             and not head.lstrip().startswith((b"{", b"["))):
         cells = {cell.strip().strip('"').strip().lower() for cell in re.split(r"[,;\t|]", header)}
         return "csv" if cells & names else "text"
@@ -509,12 +509,12 @@ def read_table(path, fmt: str | None = None, text_column: str | None = None,
                                "(e.g. utf-8, cp1252, latin-1)") from None
     from .documents import DOCUMENT_FORMATS, read_document
 
-    fmt = fmt or detect_format(path, text_column)
+    fmt = fmt or detect_format(path, text_column, encoding)
     if fmt not in FORMATS:
         raise InputError(path, f"unknown format '{fmt}' (choose from {', '.join(FORMATS)})")
     ids, fields = ids or RecordIds(), None
     if fmt in DOCUMENT_FORMATS:
-        document = read_document(path, fmt)
+        document = read_document(path, fmt, encoding)
         frames = (document.iloc[i:i + chunk_rows] for i in range(0, len(document), chunk_rows))
         text_column, tags_column = "text", "themes"
         others = sorted(set(document["language"]) - {"en", ""})

@@ -187,6 +187,17 @@ def test_txt_with_commas_is_plain_text_unless_its_header_names_a_text_column(tmp
         read_all(lines, fmt="csv")
 
 
+def test_plain_text_in_another_encoding_is_read_with_encoding(tmp_path):
+    path = tmp_path / "windows.txt"
+    path.write_bytes("Ensure free elections for all\nProtect journalists and caf\u00e9 owners (Chile)\n".encode("cp1252"))
+    with pytest.raises(InputError, match=r"line 2: byte 0xe9 .* give the file's encoding with --encoding"):
+        read_all(path)
+    assert detect_format(path, encoding="cp1252") == "text"
+    frame = read_all(path, encoding="cp1252")
+    assert frame[["text", "recommending_states"]].values.tolist() == [
+        ["Ensure free elections for all", ""], ["Protect journalists and caf\u00e9 owners", "Chile"]]
+
+
 def test_short_rows_of_a_generic_table_are_kept_and_flagged(tmp_path):
     path = tmp_path / "recs.csv"
     path.write_text('text,session,country\nHold free elections,30,Arcadia\n\nProtect journalists,30\n'
