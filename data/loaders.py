@@ -273,6 +273,23 @@ def _check_utf8(path: Path, encoding: str, fmt: str = "csv") -> None:
         article = "an" if kind.startswith("X") else "a"
         raise InputError(path, f"looks like {article} {kind} file (binary), not {fmt}: leave out "
                                "--format to detect the format, or give the right one")
+    wide = encoding.lower().replace("_", "-").startswith(("utf-16", "utf-32"))
+    if not wide and head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise InputError(path, "is UTF-16 text (a spreadsheet's 'Unicode text'): give --encoding utf-16, "
+                               "or save it as UTF-8")
+    if not wide and head.count(b"\x00") > len(head) // 4:
+        raise InputError(path, "looks like UTF-16 text without a byte-order mark (every other byte is 0): "
+                               "give --encoding utf-16-le (or utf-16-be), or save it as UTF-8")
+    if wide:  # its line breaks are several bytes wide: decode as a text stream
+        with open(path, encoding=encoding, newline="") as fh:
+            number = 0
+            try:
+                for number, _ in enumerate(fh, start=1):
+                    pass
+            except UnicodeError as err:
+                raise InputError(path, f"is not valid {encoding} ({getattr(err, 'reason', err)}); without a "
+                                       "byte-order mark give utf-16-le or utf-16-be", number + 1, "line") from None
+        return
     with open(path, "rb") as fh:
         for number, line in enumerate(fh, start=1):
             try:

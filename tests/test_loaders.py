@@ -198,6 +198,23 @@ def test_plain_text_in_another_encoding_is_read_with_encoding(tmp_path):
         ["Ensure free elections for all", ""], ["Protect journalists and caf\u00e9 owners", "Chile"]]
 
 
+def test_utf16_tables_are_named_and_read_with_encoding(tmp_path):
+    content = "text,session\nHold free elections,30\nProtect journalists,31\n"
+    with_bom, without_bom = tmp_path / "bom.csv", tmp_path / "nobom.csv"
+    with_bom.write_bytes(content.encode("utf-16"))
+    without_bom.write_bytes(content.encode("utf-16-le"))
+    with pytest.raises(InputError, match="bom.csv: is UTF-16 text .* give --encoding utf-16"):
+        read_all(with_bom)
+    with pytest.raises(InputError, match="nobom.csv: looks like UTF-16 text without a byte-order mark"):
+        read_all(without_bom)
+    with pytest.raises(InputError, match="nobom.csv, line 1: is not valid utf-16 .* give utf-16-le"):
+        read_all(without_bom, encoding="utf-16")
+    for path, encoding in ((with_bom, "utf-16"), (without_bom, "utf-16-le")):
+        frame = read_all(path, encoding=encoding)
+        assert frame[["text", "session"]].values.tolist() == [["Hold free elections", "30"],
+                                                               ["Protect journalists", "31"]]
+
+
 def test_short_rows_of_a_generic_table_are_kept_and_flagged(tmp_path):
     path = tmp_path / "recs.csv"
     path.write_text('text,session,country\nHold free elections,30,Arcadia\n\nProtect journalists,30\n'
