@@ -655,15 +655,19 @@ def written_by_this_tool(path) -> bool:
     path = Path(path)
     if path.stat().st_size == 0 or path.suffix.lower() == ".html":
         return True
-    if {"rec_id", "model"} <= set(table_columns(path)):
-        return True
-    if path.suffix.lower() == ".json" and path.stat().st_size < 10_000_000:
-        try:
-            document = json.loads(path.read_text(encoding="utf-8"))
-        except (ValueError, UnicodeDecodeError):
-            return False
-        return isinstance(document, dict) and {"input", "method"} <= set(document)
-    return False
+    return {"rec_id", "model"} <= set(table_columns(path)) or _is_count_report(path)
+
+
+def _is_count_report(path: Path) -> bool:
+    """Whether ``path`` is the JSON report of ``upr-elect count`` (an object with an
+    ``input`` and a ``method`` section)."""
+    if path.suffix.lower() != ".json" or path.stat().st_size > 10_000_000:
+        return False
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError):
+        return False
+    return isinstance(document, dict) and {"input", "method"} <= set(document)
 
 
 def input_files(paths, outputs=()) -> list[Path]:
@@ -678,7 +682,8 @@ def input_files(paths, outputs=()) -> list[Path]:
     written by this tool (:func:`written_by_this_tool`: an earlier run's output) is skipped with
     a warning, so the same command can be run again; one that was not stays an input (the
     command then refuses to overwrite it). The rejects lists and checkpoints of any ``label``
-    run (:data:`REJECTS_SUFFIX`, :data:`CHECKPOINT_SUFFIX`) are skipped with a warning too.
+    run (:data:`REJECTS_SUFFIX`, :data:`CHECKPOINT_SUFFIX`) and the JSON reports of
+    ``count`` are skipped with a warning too.
 
     Warns
     -----
@@ -699,8 +704,10 @@ def input_files(paths, outputs=()) -> list[Path]:
                 warnings.warn(InputWarning(f"{path}: {own.name} not read: it is this command's output"))
                 entries.remove(own)
             for kept, why in ((REJECTS_SUFFIX, "it lists the rejects of an earlier label run"),
-                              (CHECKPOINT_SUFFIX, "it is the checkpoint of an interrupted label run")):
-                for other in [p for p in entries if p.name.lower().endswith(kept)]:
+                              (CHECKPOINT_SUFFIX, "it is the checkpoint of an interrupted label run"),
+                              (".json", "it is a report of upr-elect count")):
+                for other in [p for p in entries if p.name.lower().endswith(kept)
+                              and (kept != ".json" or _is_count_report(p))]:
                     warnings.warn(InputWarning(f"{path}: {other.name} not read: {why}"))
                     entries.remove(other)
             found = [p for p in entries if p.is_file() and p.suffix.lower() in INPUT_SUFFIXES]

@@ -206,6 +206,11 @@ def test_the_same_command_runs_again_with_its_output_inside_the_input_folder(mod
     output = " ".join(second.output.split())
     assert "session: labels.csv not read: it is this command's output" in output
     assert "session: labels.csv.rejects.csv not read: it lists the rejects of an earlier label run" in output
+    (folder / "counts.json").write_text('{\n  "input": {"files": ["labels.csv"]},\n  "method": {}\n}\n')
+    with_report = label(folder, "-o", out, "--model", model_dir)
+    assert with_report.exit_code == 0, with_report.output
+    assert "session: counts.json not read: it is a report of upr-elect count" in " ".join(with_report.output.split())
+    (folder / "counts.json").unlink()
     # the folder's other skipped file is reported on one line, not as a Python warning
     assert "session: skipped notes.md" in output and "InputWarning" not in output
     pd.testing.assert_frame_equal(pd.read_csv(out), before)
