@@ -387,9 +387,27 @@ def jsonl_records(path: Path, encoding: str = "utf-8") -> Iterator[tuple[int, di
             yield number, record
 
 
+def _json_array(path: Path, encoding: str) -> Iterator[tuple[int, dict]]:
+    """``(row, object)`` for each element of a file that holds one JSON array of objects
+    (read whole: such files are small; large ones are JSON Lines)."""
+    _check_utf8(path, encoding, "json")
+    with open(path, encoding=encoding) as fh:
+        try:
+            records = json.load(fh)
+        except json.JSONDecodeError as err:
+            raise InputError(path, f"is not valid JSON ({err.msg.removesuffix(' at')} at column "
+                                   f"{err.colno})", err.lineno, "line") from None
+    for row, record in enumerate(records, start=1):
+        if not isinstance(record, dict):
+            raise InputError(path, "is not a JSON object (the array must hold one object per record)", row)
+        yield row, record
+
+
 def _jsonl_chunks(path: Path, encoding: str, chunk_rows: int) -> Iterator[pd.DataFrame]:
+    with open(path, "rb") as fh:
+        array = fh.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"[")
     rows = []
-    for _, record in jsonl_records(path, encoding):
+    for _, record in (_json_array if array else jsonl_records)(path, encoding):
         rows.append(record)
         if len(rows) == chunk_rows:
             yield pd.DataFrame(rows)

@@ -215,6 +215,21 @@ def test_utf16_tables_are_named_and_read_with_encoding(tmp_path):
                                                                ["Protect journalists", "31"]]
 
 
+def test_a_json_array_of_records_is_read_like_json_lines(tmp_path):
+    path = tmp_path / "recs.json"
+    path.write_text('[\n  {"text": "Hold free elections", "session": 30},\n  {"text": "Protect journalists", '
+                    '"session": 31}\n]\n', encoding="utf-8")
+    frame = read_all(path)
+    assert frame[["source_row", "text", "session"]].values.tolist() == [[1, "Hold free elections", 30],
+                                                                        [2, "Protect journalists", 31]]
+    path.write_text('[{"text": "Hold free elections"}, "Protect journalists"]', encoding="utf-8")
+    with pytest.raises(InputError, match=r"recs.json, row 2: is not a JSON object"):
+        read_all(path)
+    path.write_text('[{"text": "Hold free elections"},\n {"text": }]', encoding="utf-8")
+    with pytest.raises(InputError, match=r"recs.json, line 2: is not valid JSON"):
+        read_all(path)
+
+
 def test_short_rows_of_a_generic_table_are_kept_and_flagged(tmp_path):
     path = tmp_path / "recs.csv"
     path.write_text('text,session,country\nHold free elections,30,Arcadia\n\nProtect journalists,30\n'
