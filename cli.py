@@ -103,8 +103,9 @@ def _separator(value: Optional[str]) -> Optional[str]:
     if value is None:
         return None
     value = "\t" if value.lower() in ("tab", "\\t") else value
-    if len(value) != 1:
-        raise typer.BadParameter(f"{value!r} is not one character: give e.g. ',', ';', '|' or tab", param_hint="--sep")
+    if len(value) != 1 or value in "\"\r\n":
+        raise typer.BadParameter(f"{value!r} is not a separator: give one character, e.g. ',', ';', '|' or tab",
+                                 param_hint="--sep")
     return value
 
 

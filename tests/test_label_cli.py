@@ -272,10 +272,11 @@ def test_a_tab_separator_can_be_typed(model_dir, tmp_path, sep):
     assert pd.read_csv(tmp_path / "out.csv")["session"].tolist() == [30, 30]
 
 
-def test_a_separator_of_several_characters_is_refused(model_dir, tmp_path):
-    result = label(EXAMPLE, "-o", tmp_path / "out.csv", "--model", model_dir, "--sep", ";;")
+@pytest.mark.parametrize("sep", [";;", '"'])
+def test_a_separator_that_cannot_be_one_is_refused(model_dir, tmp_path, sep):
+    result = label(EXAMPLE, "-o", tmp_path / "out.csv", "--model", model_dir, "--sep", sep)
     assert result.exit_code == 2 and "unexpected" not in result.output
-    assert "';;' is not one character" in result.output
+    assert f"{sep!r} is not a separator: give one character" in result.output
 
 
 def test_folder_with_other_columns_names_the_input(model_dir, tmp_path):
