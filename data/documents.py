@@ -10,10 +10,10 @@ Four kinds of document are read (:data:`DOCUMENT_FORMATS`):
   sub-paragraphs ``NNN.M`` of the paragraphs that introduce recommendations are read; page
   headers, footers and footnotes (set smaller than the body text) are left out.
 - ``uhri``: an export of the Universal Human Rights Index (XLSX or CSV).
-- ``text``: plain text, one recommendation per non-empty line; a line that is only
-  ``(States)``, or a line without a paragraph number after a numbered recommendation
-  (``120.1 …``), continues the line before it (wrapped text), with a warning; a main
-  paragraph (``120. The following …``) starts a record of its own.
+- ``text``: plain text, one recommendation per non-empty line, a leading bullet left out;
+  a line that is only ``(States)``, or a line without a paragraph number after a numbered
+  recommendation (``120.1 …``), continues the line before it (wrapped text), with a
+  warning; a main paragraph (``120. The following …``) starts a record of its own.
 
 Bad input raises :class:`~upr_elect.data.loaders.InputError` naming the file and the page,
 row or line.
@@ -66,6 +66,9 @@ NOT_A_STATE = re.compile(
 PAGE_EDGE = re.compile(r"^(?:\d{1,4}|[A-Z]{1,4}(?:/[\w.-]+)+|GE\.\d{2}-\d+.*|"
                        r"Page \d+(?: of \d+)?)$")
 """Lines that make page headers and footers: page numbers, document symbols, GE numbers."""
+
+BULLET = re.compile(r"^[•·▪◦‣\-–*]\s+")
+"""A list bullet at the start of a plain-text line ("• ", "- ", "* "), left out of the text."""
 
 STATES_LINE = re.compile(r"^\([^()]+\)[\s.;,]*$")
 """A line that is only a parenthesised list of States, "(Chile, Peru);": the end of the
@@ -616,6 +619,7 @@ def _read_text(path: Path, head: bytes, encoding: str) -> list[dict]:
             if PAGE_EDGE.match(line) and (numbered or not line.isdigit()):
                 furniture.append(number)  # a page number alone is furniture only inside a numbered list
             elif line:
+                line = BULLET.sub("", line)
                 if lines and (STATES_LINE.match(line) or (numbered and not PARAGRAPH.match(line)
                                                            and not MAIN_PARAGRAPH.match(line))):
                     lines[-1][1] += " " + line

@@ -392,7 +392,7 @@ def test_page_furniture_pasted_into_a_text_file_is_left_out_with_a_warning(tmp_p
 
 def test_wrapped_lines_of_a_text_file_are_joined_with_a_warning(tmp_path):
     states_alone = tmp_path / "states.txt"
-    states_alone.write_text("Hold free and fair elections\n(Germany);\nProtect journalists (Peru)\n",
+    states_alone.write_text("• Hold free and fair elections\n(Germany);\n- Protect journalists (Peru)\n",
                             encoding="utf-8")
     with pytest.warns(UserWarning, match=r"1 line joined to the recommendation before it .* first: line 2"):
         frame = read_document(states_alone, "text")
