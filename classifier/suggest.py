@@ -300,8 +300,9 @@ def suggest(labelled: Labelled, top: int = 50, min_probability: float = 0.5, ses
         of_state = np.logical_or.reduce([n.map(lambda ns: wanted in {x.casefold() for x in ns}).to_numpy()
                                          for n in names])
         if not of_state.any():
-            every = set().union(*(set().union(*n) for n in names))
-            close = difflib.get_close_matches(state.strip(), sorted(every), n=3)
+            every = sorted(set().union(*(set().union(*n) for n in names)))
+            containing = [n for n in every if wanted in n.casefold()]  # "Venezuela (Bolivarian Republic of)"
+            close = list(dict.fromkeys(containing + difflib.get_close_matches(state.strip(), every, n=3)))[:3]
             unmatched.append(f"no record names the State {state!r}" + (f" (did you mean {', '.join(close)}?)"
                                                                       if close else ""))
         keep &= of_state

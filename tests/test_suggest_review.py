@@ -91,6 +91,12 @@ def test_state_filter_reads_the_several_recommending_states_of_ohchr_records(lab
     assert len(suggest(from_document, top=10, min_probability=0.0, state="Arcadia")) == 3
     unmatched = suggest(from_document, top=10, min_probability=0.0, state="Syldvia").attrs["unmatched"]
     assert unmatched == ["no record names the State 'Syldvia' (did you mean Syldavia?)"]
+    document["recommending_states"] = ["Borduria (Grand Duchy of)", "Syldavia", "Grand Duchy of Borduria"]
+    document.to_csv(path, index=False)
+    from_document = read_labelled([path], str(labelled_file[1]))
+    unmatched = suggest(from_document, top=10, min_probability=0.0, state="borduria").attrs["unmatched"]
+    assert unmatched == ["no record names the State 'borduria' (did you mean Borduria (Grand Duchy of), "
+                         "Grand Duchy of Borduria?)"]
 
 
 def test_models_without_evidence_borrow_the_baselines_and_say_so(labelled, monkeypatch):
