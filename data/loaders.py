@@ -404,16 +404,22 @@ def _json_array(path: Path, encoding: str) -> Iterator[tuple[int, dict]]:
 
 
 def _jsonl_chunks(path: Path, encoding: str, chunk_rows: int) -> Iterator[pd.DataFrame]:
+    """Chunks of a JSONL file (or a JSON array) with every chunk holding the columns of the
+    whole file, in first-seen order (a first pass collects the keys), so records that leave
+    a key out get an empty cell in any chunk; values keep their JSON types (an integer id
+    stays an integer, never a float)."""
     with open(path, "rb") as fh:
         array = fh.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"[")
+    records = _json_array if array else jsonl_records
+    columns = list(dict.fromkeys(key for _, record in records(path, encoding) for key in record))
     rows = []
-    for _, record in (_json_array if array else jsonl_records)(path, encoding):
+    for _, record in records(path, encoding):
         rows.append(record)
         if len(rows) == chunk_rows:
-            yield pd.DataFrame(rows)
+            yield pd.DataFrame(rows, columns=columns, dtype=object)
             rows = []
     if rows:
-        yield pd.DataFrame(rows)
+        yield pd.DataFrame(rows, columns=columns, dtype=object)
 
 
 def _parquet_chunks(path: Path, chunk_rows: int) -> Iterator[pd.DataFrame]:

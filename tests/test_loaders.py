@@ -215,6 +215,17 @@ def test_utf16_tables_are_named_and_read_with_encoding(tmp_path):
                                                                ["Protect journalists", "31"]]
 
 
+def test_json_lines_with_keys_that_come_and_go_read_the_same_in_any_chunk_size(tmp_path):
+    path = tmp_path / "recs.jsonl"
+    path.write_text('{"id": 12345678901234567, "text": "Hold free elections"}\n{"text": "Protect journalists"}\n'
+                    '{"id": 7, "text": "Free the press", "session": 30}\n', encoding="utf-8")
+    whole = read_all(path)
+    for chunk_rows in (1, 2):
+        pd.testing.assert_frame_equal(read_all(path, chunk_rows=chunk_rows), whole)
+    assert list(whole.columns[-3:]) == ["id", "text", "session"]
+    assert whole["id"].tolist()[0::2] == [12345678901234567, 7] and pd.isna(whole["id"][1])  # no float
+
+
 def test_a_json_array_of_records_is_read_like_json_lines(tmp_path):
     path = tmp_path / "recs.json"
     path.write_text('[\n  {"text": "Hold free elections", "session": 30},\n  {"text": "Protect journalists", '
