@@ -569,7 +569,8 @@ def suggest(
 
     chosen = _sessions(session, "--session")
     check_output(output, inputs, (".csv",), "suggestions", beside=(output.with_suffix(".jsonl"),))
-    check_no_decisions(output)
+    for written in (output, output.with_suffix(".jsonl")):
+        check_no_decisions(written)
     labelled = read_labelled(inputs, model, (output, output.with_suffix(".jsonl")),
                              **({"fmt": fmt} if fmt else {}))
     try:

@@ -658,7 +658,7 @@ def table_columns(path) -> list[str]:
     suffix = path.suffix.lower()
     try:
         if suffix == ".csv":
-            return list(pd.read_csv(path, nrows=0, encoding="utf-8-sig").columns)
+            return list(pd.read_csv(path, nrows=0, sep=sniff_separator(path), encoding="utf-8-sig").columns)
         if suffix in (".jsonl", ".json"):
             with open(path, encoding="utf-8") as fh:
                 first = json.loads(fh.readline() or "{}")

@@ -38,7 +38,7 @@ import pandas as pd
 import platformdirs
 
 from ..classifier.labels import CHANNELS, cycle_of_session
-from .loaders import InputError, csv_field_counts, sniff_separator, table_error
+from .loaders import InputError, csv_field_counts, sniff_separator, table_columns, table_error
 from .outputs import OutputError, plural
 
 REVIEW_COLUMNS = ("decision", "reviewer", "comment")
@@ -178,16 +178,21 @@ def _read_table(path: Path) -> pd.DataFrame:
 
 
 def check_no_decisions(path) -> None:
-    """Refuse to write suggestions over a file that holds a reviewer's work.
+    """Refuse to write suggestions over a file that holds a reviewer's work, or over a file
+    ``suggest`` did not write.
 
     Raises
     ------
     OutputError
-        ``path`` exists and has filled ``decision`` cells (or cannot be read to tell).
+        ``path`` exists and has filled ``decision`` cells (or cannot be read to tell), or
+        it is not a suggestion file (no ``rec_id`` and ``decision`` columns).
     """
     path = Path(path)
     if not path.is_file() or path.stat().st_size == 0:
         return
+    if not {"rec_id", "decision"} <= set(table_columns(path)) and path.suffix.lower() != ".xlsx":
+        raise OutputError(f"{path}: exists and is not a suggestion file; write the suggestions to another "
+                          "file (suggest writes OUT.csv and OUT.jsonl)")
     try:
         frame = _read_table(path)
     except InputError as err:

@@ -335,6 +335,20 @@ def test_suggest_never_writes_over_a_reviewed_file(labelled_file, tmp_path):
     assert (tmp_path / "s.csv").read_bytes() == before
     reviewed_copy(tmp_path / "s.csv", tmp_path / "s.csv", {1: "", 2: ""})  # decisions cleared: written over
     assert run(*args).exit_code == 0
+    # a reviewer who worked in the JSONL
+    jsonl = pd.read_json(tmp_path / "s.jsonl", lines=True, dtype=False)
+    jsonl.loc[0, ["decision", "reviewer"]] = ["accept", "ana"]
+    jsonl.to_json(tmp_path / "s.jsonl", orient="records", lines=True, force_ascii=False)
+    before = (tmp_path / "s.jsonl").read_bytes()
+    result = run(*args)
+    assert result.exit_code == 2 and "s.jsonl: holds 1 review decision;" in " ".join(result.output.split())
+    assert (tmp_path / "s.jsonl").read_bytes() == before
+    # a file of the user's own beside the output
+    (tmp_path / "mine.jsonl").write_text('{"text": "my own notes"}\n')
+    result = run("suggest", path, "-o", tmp_path / "mine.csv", "--model", model_dir)
+    assert result.exit_code == 2 and "mine.jsonl: exists and is not a suggestion file" in (
+        " ".join(result.output.split()))
+    assert (tmp_path / "mine.jsonl").read_text() == '{"text": "my own notes"}\n'
 
 
 def test_review_names_a_bad_store_or_an_empty_file_and_counts_in_words(labelled, tmp_path):
