@@ -11,9 +11,9 @@ Four kinds of document are read (:data:`DOCUMENT_FORMATS`):
   headers, footers and footnotes (set smaller than the body text) are left out.
 - ``uhri``: an export of the Universal Human Rights Index (XLSX or CSV).
 - ``text``: plain text, one recommendation per non-empty line, a leading bullet left out;
-  a line that is only ``(States)``, or a line without a paragraph number after a numbered
-  recommendation (``120.1 …``), continues the line before it (wrapped text), with a
-  warning; a main paragraph (``120. The following …``) starts a record of its own.
+  a line that is only ``(States);``, or a line without a paragraph number or bullet after
+  a numbered paragraph (``120.1 …``, ``120. The following …``) and before a blank line,
+  continues the line before it (wrapped text), with a warning.
 
 Bad input raises :class:`~upr_elect.data.loaders.InputError` naming the file and the page,
 row or line.
@@ -70,7 +70,7 @@ PAGE_EDGE = re.compile(r"^(?:\d{1,4}|[A-Z]{1,4}(?:/[\w.-]+)+|GE\.\d{2}-\d+.*|"
 BULLET = re.compile(r"^[•·▪◦‣\-–*]\s+")
 """A list bullet at the start of a plain-text line ("• ", "- ", "* "), left out of the text."""
 
-STATES_LINE = re.compile(r"^\([^()]+\)[\s.;,]*$")
+STATES_LINE = re.compile(r"^(?:\([^()]+\)[\s.;,]*)+$")
 """A line that is only a parenthesised list of States, "(Chile, Peru);": the end of the
 recommendation on the line before it, wrapped."""
 
@@ -233,7 +233,7 @@ def read_document(path: Path, fmt: str, encoding: str = "utf-8-sig") -> pd.DataF
 def _decode_head(head: bytes, encoding: str = "utf-8-sig") -> str | None:
     """The head as text in ``encoding`` (UTF-8 by default), or None for binary content or
     bytes that encoding does not have (a cut multi-byte character is fine)."""
-    if b"\x00" in head:
+    if b"\x00" in head and not _is_wide(encoding):
         return None
     encoding = "utf-8-sig" if _is_utf8(encoding) else encoding
     try:
@@ -246,6 +246,11 @@ def _decode_head(head: bytes, encoding: str = "utf-8-sig") -> str | None:
 
 def _is_utf8(encoding: str) -> bool:
     return encoding.lower().replace("_", "-") in ("utf-8", "utf8", "utf-8-sig")
+
+
+def _is_wide(encoding: str) -> bool:
+    """UTF-16 and UTF-32 text holds zero bytes: not a sign of binary content."""
+    return encoding.lower().replace("_", "-").startswith(("utf-16", "utf-32"))
 
 
 def _separator(line: str) -> str:
@@ -386,7 +391,10 @@ def _recommendation(text: str) -> dict:
     text = _clean(text)
     match = PARAGRAPH.match(text)
     paragraph = f"{match.group(1)}.{match.group(2)}" if match else ""
-    body, states = _split_states(text[match.end():] if match else text)
+    rest = text[match.end():] if match else text
+    body, states = _split_states(rest)
+    if not body.strip():  # all in parentheses: a text, not a list of States
+        body, states = rest.strip(), ""
     return {"paragraph": paragraph, "text": body, "recommending_states": states}
 
 
@@ -605,28 +613,34 @@ def _read_report(path: Path, lines: list[tuple[int, str]], heading: str) -> list
 
 def _read_text(path: Path, head: bytes, encoding: str) -> list[dict]:
     utf8 = _is_utf8(encoding)
-    if b"\x00" in head or (utf8 and _decode_head(head) is None):
+    if (b"\x00" in head and not _is_wide(encoding)) or (utf8 and _decode_head(head) is None):
         raise InputError(path, f"is not a text file: its content is {_describe(head)}")
-    lines, furniture, joined, numbered = [], [], [], False
-    with open(path, "rb") as fh:
-        for number, raw in enumerate(fh, 1):
-            try:
-                line = raw.decode(("utf-8-sig" if number == 1 else "utf-8") if utf8 else encoding).strip()
-            except UnicodeDecodeError as err:
-                raise InputError(path, f"byte 0x{raw[err.start]:02x} is not valid {'UTF-8' if utf8 else encoding}; "
-                                       "give the file's encoding with --encoding (e.g. cp1252) or save it as "
-                                       "UTF-8", number, "line") from None
-            if PAGE_EDGE.match(line) and (numbered or not line.isdigit()):
-                furniture.append(number)  # a page number alone is furniture only inside a numbered list
-            elif line:
-                line = BULLET.sub("", line)
-                if lines and (STATES_LINE.match(line) or (numbered and not PARAGRAPH.match(line)
-                                                           and not MAIN_PARAGRAPH.match(line))):
-                    lines[-1][1] += " " + line
-                    joined.append(number)
-                else:
-                    lines.append([number, line])
-                numbered = bool(PARAGRAPH.match(lines[-1][1]))
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig" if utf8 else encoding)
+    except UnicodeError as err:
+        start = getattr(err, "start", 0)
+        raise InputError(path, f"byte 0x{data[start]:02x} is not valid {'UTF-8' if utf8 else encoding}; "
+                               "give the file's encoding with --encoding (e.g. cp1252 or utf-16) or save it "
+                               "as UTF-8", data[:start].count(b"\n") + 1, "line") from None
+    lines, furniture, joined, wrapped = [], [], [], False
+    for number, line in enumerate(text.splitlines(), 1):  # \n, \r\n and a lone \r all end a line
+        line = line.strip()
+        if not line:
+            wrapped = False  # a blank line ends a paragraph
+        elif PAGE_EDGE.match(line) and (wrapped or not line.isdigit()):
+            furniture.append(number)  # a page number alone is furniture only inside a numbered list
+        else:
+            bullet = BULLET.match(line)
+            line = line[bullet.end():] if bullet else line
+            states = STATES_LINE.match(line) and (wrapped or line.endswith(";"))
+            if lines and not bullet and (states or (wrapped and not PARAGRAPH.match(line)
+                                                    and not MAIN_PARAGRAPH.match(line))):
+                lines[-1][1] += " " + line
+                joined.append(number)
+            else:
+                lines.append([number, line])
+            wrapped = bool(PARAGRAPH.match(lines[-1][1]) or MAIN_PARAGRAPH.match(lines[-1][1]))
     if furniture:
         warnings.warn(InputWarning(
             f"{path}: {len(furniture):,} line{'s' if len(furniture) > 1 else ''} left out as page headers or footers "

@@ -430,6 +430,30 @@ def test_wrapped_lines_of_a_text_file_are_joined_with_a_warning(tmp_path):
     assert frame["text"][3] == "Protect journalists"
 
 
+def test_plain_text_lines_stay_records_unless_they_are_wrapped(tmp_path):
+    path = tmp_path / "list.txt"
+    # old-Mac line ends; a line wholly in parentheses without ';' is a recommendation; States
+    # groups with ';' join; after a numbered one, bullets and a line after a blank line are new
+    path.write_bytes(b"Hold free elections\r(Ensure that journalists can work freely)\rProtect journalists\r"
+                     b"(Peru); (Spain);\r120.1 Lift the curfew\r- Free the press\r\rII. Conclusions\r")
+    with pytest.warns(UserWarning, match="1 line joined"):
+        frame = read_document(path, "text")
+    assert frame[["text", "recommending_states", "source_page"]].values.tolist() == [
+        ["Hold free elections", "", "1"], ["(Ensure that journalists can work freely)", "", "2"],
+        ["Protect journalists", "Peru; Spain", "3"], ["Lift the curfew", "", "5"], ["Free the press", "", "6"],
+        ["II. Conclusions", "", "8"]]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "cp1252"])
+def test_plain_text_in_other_encodings(tmp_path, encoding):
+    path = tmp_path / "list.txt"
+    path.write_bytes("Hold free elections (Côte d'Ivoire);\nProtect journalists\n".encode(encoding))
+    assert detect_document_format(path, path.read_bytes()[:4096], encoding) == "text"
+    frame = read_document(path, "text", encoding)
+    assert frame[["text", "recommending_states"]].values.tolist() == [
+        ["Hold free elections", "Côte d'Ivoire"], ["Protect journalists", ""]]
+
+
 def test_tables_and_json_are_not_documents(tmp_path):
     table = tmp_path / "table.txt"
     table.write_text("text,issues\nHold free elections,Elections\nFree the press,Media\n")
