@@ -104,7 +104,8 @@ def _separator(value: Optional[str]) -> Optional[str]:
         return None
     value = "\t" if value.lower() in ("tab", "\\t") else value
     if len(value) != 1 or value in "\"\r\n":
-        raise typer.BadParameter(f"{value!r} is not a separator: give one character, e.g. ',', ';', '|' or tab",
+        raise typer.BadParameter(f"{value!r} is not a separator: give one character other than a double quote "
+                                 "or a line break, e.g. ',', ';', '|' or tab",
                                  param_hint="--sep")
     return value
 
@@ -401,7 +402,8 @@ def count(
              "estimate is shown beside the model's. Default: gold/dev.jsonl of the shared data.",
         show_default=False)] = None,
     output: Annotated[Path, typer.Option("--output", "-o", help="JSON file to write.")] = Path("count.json"),
-    report: Annotated[Path, typer.Option(help="Self-contained HTML report to write.")] = Path("count.html"),
+    report: Annotated[Optional[Path], typer.Option(
+        help="Self-contained HTML report to write. Default: the output with .html.", show_default=False)] = None,
     bootstrap: Annotated[int, typer.Option(help="Bootstrap replicates for the 95 % intervals.", min=100)] = 1000,
     fmt: FormatOption = None,
 ):
@@ -417,6 +419,7 @@ def count(
     from .training.runs import model_system
 
     chosen = _sessions(sessions, "--sessions")
+    report = report or output.with_suffix(".html")
     check_output(output, inputs, (".json",), "counts")
     check_output(report, inputs, (".html",), "report")
     labelled = read_labelled(inputs, model, (output, report), **({"fmt": fmt} if fmt else {}))

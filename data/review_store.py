@@ -154,14 +154,18 @@ def _read_table(path: Path) -> pd.DataFrame:
                 warnings.simplefilter("error", pd.errors.ParserWarning)
                 frame = pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False, encoding="utf-8-sig",
                                     index_col=False)
+            columns = list(frame.columns)
+            needed = columns.index("decision") + 1 if "decision" in columns else len(columns)
             for row, (line, count) in enumerate(csv_field_counts(path, "utf-8-sig", sep, keep_blank=False), 1):
-                if count < len(frame.columns):  # pandas pads it: its decision would be lost unseen
+                if count < needed:  # pandas pads it: its decision would be lost unseen
                     raise InputError(path, f"row {row} has {count} of {len(frame.columns)} fields (cut short: a "
                                            "line break inside an unquoted cell?)", line, "line")
             return frame
         except (pd.errors.ParserError, pd.errors.ParserWarning) as err:
             raise table_error(path, str(err), sep) from None
         except UnicodeDecodeError:
+            if path.read_bytes()[:4] == b"PK\x03\x04":
+                raise InputError(path, "is an XLSX workbook named .csv: rename it to .xlsx") from None
             raise InputError(path, "is not UTF-8 text (a spreadsheet's plain 'CSV' is often Windows-1252): "
                                    "save it as 'CSV UTF-8' or as .xlsx") from None
     if suffix == ".xlsx":

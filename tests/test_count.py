@@ -87,7 +87,7 @@ def fixture_gold(path, texts: pd.DataFrame):
 def test_parse_sessions():
     assert parse_sessions("1-25") == set(range(1, 26))
     assert parse_sessions("1-3, 27") == {1, 2, 3, 27}
-    for bad in ("25-1", "one", "1-", "", "\u00b2", "1-2000000000"):
+    for bad in ("25-1", "one", "1-", "", "\u00b2", "1-2000000000", "0"):
         with pytest.raises(ValueError, match="session range"):
             parse_sessions(bad)
 

@@ -376,6 +376,10 @@ def test_review_names_a_bad_store_or_an_empty_file_and_counts_in_words(labelled,
     lines = reviewed_copy(csv_path, tmp_path / "r.csv", {1: "accept"}).read_text().splitlines()
     (tmp_path / "long.csv").write_text("\n".join([lines[0], lines[1] + ",extra", *lines[2:]]) + "\n")
     (tmp_path / "short.csv").write_text("\n".join([*lines, lines[2].split(",")[0] + ",R1,accept"]) + "\n")
+    no_comment = reviewed_copy(csv_path, tmp_path / "nc.csv", {1: "accept"})  # a trailing empty field left out
+    no_comment.write_text("\n".join(line.removesuffix(",") for line in no_comment.read_text().splitlines()) + "\n")
+    result = run("review", no_comment, "--suggestions", jsonl_path, "--store", tmp_path / "nc.sqlite")
+    assert result.exit_code == 0 and "1 decision in" in result.output, result.output
     for name, message in (("long.csv", "long.csv, line 2: the first data row has more fields than the header"),
                           ("short.csv", f"short.csv, line {len(lines) + 1}: row {len(lines)} has 3 of")):
         result = run("review", tmp_path / name, "--suggestions", jsonl_path, "--store", tmp_path / "r.sqlite")

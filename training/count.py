@@ -110,6 +110,8 @@ def parse_sessions(spec: str) -> set[int]:
         low, high = int(low), int(high or low)
         if high < low:
             raise ValueError(f"session range {spec!r}: {part!r} ends before it starts")
+        if low < 1:
+            raise ValueError(f"session range {spec!r}: sessions are numbered from 1")
         if high > MAX_SESSION:
             raise ValueError(f"session range {spec!r}: {high} is not a UPR session (they are numbered from 1, "
                              f"about four a year since 2008; this tool takes up to {MAX_SESSION})")
