@@ -410,6 +410,17 @@ def _jsonl_chunks(path: Path, encoding: str, chunk_rows: int) -> Iterator[pd.Dat
     stays an integer, never a float)."""
     with open(path, "rb") as fh:
         array = fh.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"[")
+    if not array and path.suffix.lower() == ".json" and path.stat().st_size < 10_000_000:
+        try:
+            content = path.read_text(encoding=encoding)
+            whole = json.loads(content) if content.strip().count("\n") else None  # one line: JSON Lines
+        except (ValueError, UnicodeError):
+            whole = None  # JSON Lines, or damaged: jsonl_records names the line
+        if isinstance(whole, dict) and _is_count_report(path):
+            raise InputError(path, "is a report of upr-elect count, not a table of recommendations")
+        if isinstance(whole, dict):
+            raise InputError(path, "holds one JSON object: give records as a JSON array of objects or as "
+                                   "JSON Lines (one object per line)")
     records = _json_array if array else jsonl_records
     columns = list(dict.fromkeys(key for _, record in records(path, encoding) for key in record))
     rows = []

@@ -239,6 +239,11 @@ def test_a_json_array_of_records_is_read_like_json_lines(tmp_path):
     path.write_text('[{"text": "Hold free elections"},\n {"text": }]', encoding="utf-8")
     with pytest.raises(InputError, match=r"recs.json, line 2: is not valid JSON"):
         read_all(path)
+    path.write_text('{\n  "text": "Hold free elections"\n}\n', encoding="utf-8")
+    with pytest.raises(InputError, match=r"recs.json: holds one JSON object: give records as a JSON array"):
+        read_all(path)
+    path.write_text('{"text": "Hold free elections"}\n', encoding="utf-8")  # one record, one line: JSON Lines
+    assert read_all(path)["text"].tolist() == ["Hold free elections"]
 
 
 def test_short_rows_of_a_generic_table_are_kept_and_flagged(tmp_path):
