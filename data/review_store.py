@@ -194,7 +194,7 @@ def check_no_decisions(path) -> None:
     path = Path(path)
     if not path.is_file() or path.stat().st_size == 0:
         return
-    if not {"rec_id", "decision"} <= set(table_columns(path)) and path.suffix.lower() != ".xlsx":
+    if not {"rec_id", "decision"} <= set(table_columns(path)):
         raise OutputError(f"{path}: exists and is not a suggestion file; write the suggestions to another "
                           "file (suggest writes OUT.csv and OUT.jsonl)")
     try:

@@ -99,8 +99,8 @@ def parse_sessions(spec: str) -> set[int]:
     Raises
     ------
     ValueError
-        Anything else, a range whose end is before its start, or a session above
-        :data:`MAX_SESSION`.
+        Anything else, a range whose end is before its start, or a session below 1 or
+        above :data:`MAX_SESSION`.
     """
     sessions = set()
     for part in (p.strip() for p in spec.split(",")):
