@@ -267,14 +267,16 @@ def suggest(labelled: Labelled, top: int = 50, min_probability: float = 0.5, ses
     Raises
     ------
     ValueError
-        ``channel`` is not a codebook channel, ``relevance`` not direct or indirect, or a
-        filter names a column the input lacks.
+        ``channel`` is not a codebook channel, ``relevance`` not direct or indirect, ``state``
+        empty, or a filter names a column the input lacks.
     """
     frame = labelled.frame
     if channel is not None and channel not in CHANNELS:
         raise ValueError(f"unknown channel {channel!r}; choose from {', '.join(CHANNELS)}")
     if relevance not in (None, "direct", "indirect"):
         raise ValueError(f"relevance {relevance!r} is not direct or indirect")
+    if state is not None and not state.strip():
+        raise ValueError("the State to filter by is empty: give its name")
     p_relevant = frame["p_direct"] + frame["p_indirect"]
     wanted = [relevance] if relevance else ["direct", "indirect"]
     keep = frame["relevance"].isin(wanted) & (p_relevant >= min_probability)

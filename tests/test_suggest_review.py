@@ -74,6 +74,8 @@ def test_suggest_ranks_untagged_relevant_texts_with_evidence(labelled):
     assert len(by_session) > 0 and by_session["session"].isin([13, 14]).all()
     with pytest.raises(ValueError, match="unknown channel"):
         suggest(labelled, channel="elections")
+    with pytest.raises(ValueError, match="the State to filter by is empty"):
+        suggest(labelled, state=" ")
 
 
 def test_state_filter_reads_the_several_recommending_states_of_ohchr_records(labelled, labelled_file, tmp_path):
