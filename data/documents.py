@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .loaders import InputError, InputWarning, guess_language
+from .loaders import InputError, InputWarning, guess_language, is_utf8, is_wide
 
 DOCUMENT_FORMATS = ("ohchr-thematic", "ohchr-report", "uhri", "text")
 
@@ -233,24 +233,15 @@ def read_document(path: Path, fmt: str, encoding: str = "utf-8-sig") -> pd.DataF
 def _decode_head(head: bytes, encoding: str = "utf-8-sig") -> str | None:
     """The head as text in ``encoding`` (UTF-8 by default), or None for binary content or
     bytes that encoding does not have (a cut multi-byte character is fine)."""
-    if b"\x00" in head and not _is_wide(encoding):
+    if b"\x00" in head and not is_wide(encoding):
         return None
-    encoding = "utf-8-sig" if _is_utf8(encoding) else encoding
+    encoding = "utf-8-sig" if is_utf8(encoding) else encoding
     try:
         return head.decode(encoding)
     except UnicodeDecodeError as err:
         if err.start < len(head) - 3:
             return None
         return head[:err.start].decode(encoding)
-
-
-def _is_utf8(encoding: str) -> bool:
-    return encoding.lower().replace("_", "-") in ("utf-8", "utf8", "utf-8-sig")
-
-
-def _is_wide(encoding: str) -> bool:
-    """UTF-16 and UTF-32 text holds zero bytes: not a sign of binary content."""
-    return encoding.lower().replace("_", "-").startswith(("utf-16", "utf-32"))
 
 
 def _separator(line: str) -> str:
@@ -612,8 +603,8 @@ def _read_report(path: Path, lines: list[tuple[int, str]], heading: str) -> list
 # --- text and UHRI -----------------------------------------------------------------------
 
 def _read_text(path: Path, head: bytes, encoding: str) -> list[dict]:
-    utf8 = _is_utf8(encoding)
-    if (b"\x00" in head and not _is_wide(encoding)) or (utf8 and _decode_head(head) is None):
+    utf8 = is_utf8(encoding)
+    if (b"\x00" in head and not is_wide(encoding)) or (utf8 and _decode_head(head) is None):
         raise InputError(path, f"is not a text file: its content is {_describe(head)}")
     data = path.read_bytes()
     try:

@@ -262,6 +262,17 @@ def _zip_kind(path: Path, head: bytes) -> str:
     return "ZIP (DOCX or XLSX)"
 
 
+def is_utf8(encoding: str) -> bool:
+    """Whether ``encoding`` names UTF-8 (with or without a byte-order mark)."""
+    return encoding.lower().replace("_", "-") in ("utf-8", "utf8", "utf-8-sig")
+
+
+def is_wide(encoding: str) -> bool:
+    """Whether ``encoding`` is UTF-16 or UTF-32, whose text holds zero bytes (not a sign of
+    binary content) and whose line breaks are several bytes wide."""
+    return encoding.lower().replace("_", "-").startswith(("utf-16", "utf-32"))
+
+
 def _check_utf8(path: Path, encoding: str, fmt: str = "csv") -> None:
     """Raise an InputError for a binary file read as text format ``fmt`` (forced with
     --format), or naming the first line that does not decode."""
@@ -273,7 +284,7 @@ def _check_utf8(path: Path, encoding: str, fmt: str = "csv") -> None:
         article = "an" if kind.startswith("X") else "a"
         raise InputError(path, f"looks like {article} {kind} file (binary), not {fmt}: leave out "
                                "--format to detect the format, or give the right one")
-    wide = encoding.lower().replace("_", "-").startswith(("utf-16", "utf-32"))
+    wide = is_wide(encoding)
     if not wide and head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise InputError(path, "is UTF-16 text (a spreadsheet's 'Unicode text'): give --encoding utf-16, "
                                "or save it as UTF-8")
