@@ -625,8 +625,7 @@ def _read_text(path: Path, head: bytes, encoding: str) -> list[dict]:
             bullet = BULLET.match(line)
             line = line[bullet.end():] if bullet else line
             states = STATES_LINE.match(line) and (wrapped or line.endswith(";"))
-            if lines and not bullet and (states or (wrapped and not PARAGRAPH.match(line)
-                                                    and not MAIN_PARAGRAPH.match(line))):
+            if lines and not bullet and (states or (wrapped and not _next_paragraph(lines[-1][1], line))):
                 lines[-1][1] += " " + line
                 joined.append(number)
             else:
@@ -642,6 +641,17 @@ def _read_text(path: Path, head: bytes, encoding: str) -> list[dict]:
             f"{'them' if len(joined) > 1 else 'it'} as wrapped text (a line of States alone in parentheses, or "
             f"a line without a paragraph number in a numbered list; first: line {joined[0]})"))
     return [{**_recommendation(line), "source_page": str(number)} for number, line in lines]
+
+
+def _next_paragraph(current: str, line: str) -> bool:
+    """Whether ``line`` opens a paragraph after the one ``current`` opens: a main paragraph
+    (``121. …``), or a numbered one of the same or the next main paragraph (after ``120.3``:
+    ``120.4`` or ``121.1``, not ``25.1`` of a wrapped "article 25.1")."""
+    if MAIN_PARAGRAPH.match(line):
+        return True
+    found = PARAGRAPH.match(line)
+    number = PARAGRAPH.match(current) or MAIN_PARAGRAPH.match(current)
+    return bool(found) and (number is None or int(found.group(1)) - int(number.group(1)) in (0, 1))
 
 
 def _read_uhri(path: Path, head: bytes) -> pd.DataFrame:

@@ -401,12 +401,15 @@ def test_wrapped_lines_of_a_text_file_are_joined_with_a_warning(tmp_path):
 
     numbered = tmp_path / "numbered.txt"
     numbered.write_text("120.1 Hold free and fair elections and ensure that\nall candidates can campaign "
-                        "(Chile);\n120.2 Protect journalists (Peru)\n", encoding="utf-8")
-    with pytest.warns(UserWarning, match=r"1 line joined .* first: line 2"):
+                        "(Chile);\n120.2 Protect journalists (Peru)\n120.3 Guarantee the rights of article\n"
+                        "25.1 of the Covenant (Chile);\n121.1 Abolish the death penalty (Peru);\n", encoding="utf-8")
+    with pytest.warns(UserWarning, match=r"2 lines joined .* first: line 2"):
         frame = read_document(numbered, "text")
     assert frame[["paragraph", "text", "recommending_states", "source_page"]].values.tolist() == [
         ["120.1", "Hold free and fair elections and ensure that all candidates can campaign", "Chile", "1"],
-        ["120.2", "Protect journalists", "Peru", "3"]]
+        ["120.2", "Protect journalists", "Peru", "3"],
+        ["120.3", "Guarantee the rights of article 25.1 of the Covenant", "Chile", "4"],
+        ["121.1", "Abolish the death penalty", "Peru", "6"]]
 
     # pasted from a report: a heading and the lead-in paragraph stay records of their own, the
     # page number and footer inside the list are left out, wrapped lines are joined
