@@ -63,9 +63,10 @@ NOT_A_STATE = re.compile(
     r"Guidelines|Court|Office|Organi[sz]ation|Commission|Council|Ombudsman|Institution)\b")
 """Words that show a parenthesis at the end of a text names something other than States."""
 
-PAGE_EDGE = re.compile(r"^(?:\d{1,4}|[A-Z]{1,4}(?:/[\w.-]+)+|GE\.\d{2}-\d+.*|"
+PAGE_EDGE = re.compile(r"^(?:\d{1,4}|(?=\S*\d)[A-Z]{1,4}(?:/[\w.-]+)+|GE\.\d{2}-\d+.*|"
                        r"Page \d+(?: of \d+)?)$")
-"""Lines that make page headers and footers: page numbers, document symbols, GE numbers."""
+"""Lines that make page headers and footers: page numbers, document symbols (with a digit,
+"A/HRC/43/15", not "N/A"), GE numbers."""
 
 BULLET = re.compile(r"^[•·▪◦‣\-–*]\s+")
 """A list bullet at the start of a plain-text line ("• ", "- ", "* "), left out of the text."""

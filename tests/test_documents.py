@@ -438,13 +438,13 @@ def test_plain_text_lines_stay_records_unless_they_are_wrapped(tmp_path):
     # old-Mac line ends; a line wholly in parentheses without ';' is a recommendation; States
     # groups with ';' join; after a numbered one, bullets and a line after a blank line are new
     path.write_bytes(b"Hold free elections\r(Ensure that journalists can work freely)\rProtect journalists\r"
-                     b"(Peru); (Spain);\r120.1 Lift the curfew\r- Free the press\r\rII. Conclusions\r")
+                     b"(Peru); (Spain);\r120.1 Lift the curfew\r- Free the press\r\rII. Conclusions\rUN/DESA\r")
     with pytest.warns(UserWarning, match="1 line joined"):
         frame = read_document(path, "text")
     assert frame[["text", "recommending_states", "source_page"]].values.tolist() == [
         ["Hold free elections", "", "1"], ["(Ensure that journalists can work freely)", "", "2"],
         ["Protect journalists", "Peru; Spain", "3"], ["Lift the curfew", "", "5"], ["Free the press", "", "6"],
-        ["II. Conclusions", "", "8"]]
+        ["II. Conclusions", "", "8"], ["UN/DESA", "", "9"]]  # no digit: not a document symbol
 
 
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "cp1252"])
