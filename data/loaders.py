@@ -298,8 +298,9 @@ def _check_utf8(path: Path, encoding: str, fmt: str = "csv") -> None:
                 for number, _ in enumerate(fh, start=1):
                     pass
             except UnicodeError as err:
-                raise InputError(path, f"is not valid {encoding} ({getattr(err, 'reason', err)}); without a "
-                                       "byte-order mark give utf-16-le or utf-16-be", number + 1, "line") from None
+                bom = " (without a byte-order mark, give utf-16-le or utf-16-be)" if "bom" in str(err).lower() else ""
+                raise InputError(path, f"is not valid {encoding} ({getattr(err, 'reason', err)}){bom}",
+                                 number + 1, "line") from None
         return
     with open(path, "rb") as fh:
         for number, line in enumerate(fh, start=1):
@@ -432,10 +433,14 @@ def _jsonl_chunks(path: Path, encoding: str, chunk_rows: int) -> Iterator[pd.Dat
         if isinstance(whole, dict):
             raise InputError(path, "holds one JSON object: give records as a JSON array of objects or as "
                                    "JSON Lines (one object per line)")
-    records = _json_array if array else jsonl_records
-    columns = list(dict.fromkeys(key for _, record in records(path, encoding) for key in record))
+    held = list(_json_array(path, encoding)) if array else None  # an array is parsed once, whole
+
+    def records():
+        return iter(held) if held is not None else jsonl_records(path, encoding)
+
+    columns = list(dict.fromkeys(key for _, record in records() for key in record))
     rows = []
-    for _, record in records(path, encoding):
+    for _, record in records():
         rows.append(record)
         if len(rows) == chunk_rows:
             yield pd.DataFrame(rows, columns=columns, dtype=object)

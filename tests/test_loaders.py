@@ -207,7 +207,7 @@ def test_utf16_tables_are_named_and_read_with_encoding(tmp_path):
         read_all(with_bom)
     with pytest.raises(InputError, match="nobom.csv: looks like UTF-16 text without a byte-order mark"):
         read_all(without_bom)
-    with pytest.raises(InputError, match="nobom.csv, line 1: is not valid utf-16 .* give utf-16-le"):
+    with pytest.raises(InputError, match="nobom.csv, line 1: is not valid utf-16 .* give utf-16-le or utf-16-be"):
         read_all(without_bom, encoding="utf-16")
     for path, encoding in ((with_bom, "utf-16"), (without_bom, "utf-16-le")):
         frame = read_all(path, encoding=encoding)
