@@ -25,7 +25,7 @@ from rich.table import Table
 
 from .classifier.inference import MODELS_DIR, ModelError, load_model, read_card
 from .classifier.labels import CHANNELS
-from .data.loaders import FORMATS, InputError, InputWarning
+from .data.loaders import CHECKPOINT_SUFFIX, FORMATS, InputError, InputWarning
 from .data.outputs import OutputError, check_output, plural
 
 app = typer.Typer(
@@ -150,8 +150,8 @@ def label(
 
     inputs = inputs or [EXAMPLE]
     check_output(output, inputs, what="labels")
-    if not resume and Path(f"{output}.partial.json").is_file():
-        errors.print(f"[yellow]note:[/] {output}.partial.json shows an interrupted run of this output; starting "
+    if not resume and Path(f"{output}{CHECKPOINT_SUFFIX}").is_file():
+        errors.print(f"[yellow]note:[/] {output}{CHECKPOINT_SUFFIX} shows an interrupted run of this output; starting "
                      "over (stop now and add --resume to continue it instead)", highlight=False)
     loaded = load_model(model)
     if int8:
